@@ -1,0 +1,478 @@
+"""Chemical potential, entropy and linear flux-force laws (chapter 4).
+
+Particles drift from high to low chemical potential ``mu``. This module gives
+the ideal-gas ``mu``, a two-box relaxation whose total entropy can be watched
+rising to its maximum, the Onsager description of coupled fluxes, the Dorn
+(sedimentation) potential and the isothermal barometric column, where a
+density gradient persists with no flow because ``mu + m g h`` is uniform.
+
+Everything is closed form or a one-dimensional ODE; no loop kernel, so this
+module never imports numba.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+from scipy import constants as _c
+from scipy.integrate import solve_ivp
+
+from ._validate import finite, nonnegative, positive
+
+__all__ = [
+    "HELIUM_MASS",
+    "thermal_wavelength",
+    "chemical_potential",
+    "chemical_potential_density",
+    "delta_mu",
+    "sackur_tetrode",
+    "Reservoirs",
+    "two_reservoirs",
+    "onsager_fluxes",
+    "entropy_production",
+    "validate_onsager",
+    "dorn_field",
+    "barometric_density",
+]
+
+k_B = _c.k
+h_PLANCK = _c.h
+
+#: Mass of a helium-4 atom in kg (CODATA alpha-particle mass plus two electrons;
+#: the electron binding energy, 79 eV, is far below the precision that matters here).
+HELIUM_MASS = _c.physical_constants["alpha particle mass"][0] + 2 * _c.m_e
+
+
+def thermal_wavelength(mass, T):
+    """Thermal de Broglie wavelength ``h / sqrt(2 pi m k T)``.
+
+    Parameters
+    ----------
+    mass : float or array_like
+        Particle mass in kg (> 0).
+    T : float or array_like
+        Temperature in K (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Wavelength in m.
+    """
+    mass = positive("mass", mass, "a particle mass in kg")
+    T = positive("T", T, "an absolute temperature in K")
+    return h_PLANCK / np.sqrt(2.0 * np.pi * mass * k_B * T)
+
+
+def chemical_potential_density(n, T, mass):
+    """Ideal-gas chemical potential from number density, ``kT ln(n lambda^3)``.
+
+    Parameters
+    ----------
+    n : float or array_like
+        Number density in 1/m^3 (> 0; mu of an empty box is minus infinity).
+    T : float or array_like
+        Temperature in K (> 0).
+    mass : float or array_like
+        Particle mass in kg (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Chemical potential per particle in J.
+    """
+    n = positive("n", n, "a number density in 1/m^3")
+    lam = thermal_wavelength(mass, T)
+    T = np.asarray(T, dtype=float)
+    return _out(k_B * T * (np.log(n) + 3.0 * np.log(lam)))
+
+
+def chemical_potential(P, T, mass):
+    """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n lambda^3)``, ``n = P/(kT)``.
+
+    Parameters
+    ----------
+    P : float or array_like
+        Pressure in Pa (> 0).
+    T : float or array_like
+        Temperature in K (> 0).
+    mass : float or array_like
+        Particle mass in kg (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Chemical potential per particle in J (negative for a classical gas,
+        where ``n lambda^3 << 1``).
+
+    Examples
+    --------
+    Helium at 300 K and one atmosphere sits about a third of an eV below zero:
+
+    >>> from scipy.constants import atm, eV
+    >>> round(chemical_potential(atm, 300.0, HELIUM_MASS) / eV, 3)
+    -0.328
+    """
+    P = positive("P", P, "a pressure in Pa")
+    T = positive("T", T, "an absolute temperature in K")
+    return chemical_potential_density(np.asarray(P) / (k_B * np.asarray(T)), T, mass)
+
+
+def delta_mu(P1, P2, T):
+    """Chemical-potential difference ``mu1 - mu2 = kT ln(P1/P2)`` at equal temperature.
+
+    Positive when side 1 has the higher pressure, so particles flow 1 -> 2.
+
+    Parameters
+    ----------
+    P1, P2 : float or array_like
+        Pressures in Pa (> 0).
+    T : float or array_like
+        Common temperature in K (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        ``mu1 - mu2`` in J.
+    """
+    P1 = positive("P1", P1, "a pressure in Pa")
+    P2 = positive("P2", P2, "a pressure in Pa")
+    T = positive("T", T, "an absolute temperature in K")
+    return _out(k_B * np.asarray(T) * np.log(np.asarray(P1) / np.asarray(P2)))
+
+
+def sackur_tetrode(N, V, T, mass):
+    """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N lambda^3)) + 5/2]``.
+
+    Parameters
+    ----------
+    N : float or array_like
+        Number of particles (>= 0; an empty box has zero entropy).
+    V : float or array_like
+        Volume in m^3 (> 0).
+    T : float or array_like
+        Temperature in K (> 0).
+    mass : float or array_like
+        Particle mass in kg (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Entropy in J/K.
+    """
+    N = nonnegative("N", N, "a number of particles")
+    V = positive("V", V, "a volume in m^3")
+    lam = thermal_wavelength(mass, T)
+    return _out(_sackur_tetrode(np.asarray(N), np.asarray(V), np.asarray(lam)))
+
+
+def _sackur_tetrode(N, V, lam):
+    # N ln(V/(N lam^3)) -> 0 as N -> 0; np.where keeps 0 * (-inf) out of the result.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = N * k_B * (np.log(V / (N * lam**3)) + 2.5)
+    return np.where(N > 0, s, 0.0)
+
+
+class Reservoirs(NamedTuple):
+    """Result of :func:`two_reservoirs`; every field has the shape of ``t``."""
+
+    t: np.ndarray  #: times in s
+    N1: np.ndarray  #: particles in box 1
+    N2: np.ndarray  #: particles in box 2
+    mu1: np.ndarray  #: chemical potential of box 1 in J
+    mu2: np.ndarray  #: chemical potential of box 2 in J
+    S: np.ndarray  #: total (Sackur-Tetrode) entropy in J/K
+
+
+def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
+    """Two ideal-gas boxes at one temperature joined by a valve: relaxation in time.
+
+    The valve passes a particle current proportional to the chemical-potential
+    difference, ``dN1/dt = -conductance (mu1 - mu2)``, with
+    ``mu_i = kT ln(N_i lambda^3 / V_i)``. Only the ratio of densities enters
+    ``mu1 - mu2``, so ``mass`` shifts both potentials equally and never changes
+    the flow. The total ``N1 + N2`` is conserved and the total entropy rises
+    monotonically to its maximum, reached when ``N1/V1 = N2/V2``.
+
+    With ``f = N1/N`` and ``f* = V1/(V1 + V2)`` the ODE is
+    ``df/dt = -(G k T / N) ln[f (1 - f*) / ((1 - f) f*)]``; near the end state it
+    decays as ``exp(-t/tau)`` with ``tau = N f* (1 - f*) / (G k T)``. It is
+    integrated for the deviation ``f - f*`` in units of ``tau`` with an
+    implicit (Radau) method at ``rtol = 1e-11``, so long times cost no more
+    than short ones.
+
+    Parameters
+    ----------
+    N1, N2 : float
+        Initial particle numbers (> 0 each; an empty box would have
+        ``mu = -inf`` and an infinite initial current).
+    V1, V2 : float
+        Volumes in m^3 (> 0).
+    T : float
+        Common temperature in K (> 0).
+    conductance : float
+        Valve conductance ``G`` in 1/(J s) (>= 0): particles per second per
+        joule of chemical-potential difference.
+    t : float or array_like
+        Times in s at which to report (>= 0, any shape, any order; t = 0 is
+        the initial state).
+    mass : float, optional
+        Particle mass in kg (> 0), default helium-4. Sets the absolute mu
+        and S only.
+
+    Returns
+    -------
+    Reservoirs
+        NamedTuple ``(t, N1, N2, mu1, mu2, S)`` of float64 arrays shaped like
+        ``t``: particle numbers, chemical potentials in J, total entropy in J/K.
+    """
+    N1 = positive("N1", N1, "a number of particles in box 1")
+    N2 = positive("N2", N2, "a number of particles in box 2")
+    V1 = positive("V1", V1, "a volume in m^3")
+    V2 = positive("V2", V2, "a volume in m^3")
+    T = positive("T", T, "an absolute temperature in K")
+    G = nonnegative("conductance", conductance, "a valve conductance in 1/(J s)")
+    lam = thermal_wavelength(mass, T)
+    for name, val in (("N1", N1), ("N2", N2), ("V1", V1), ("V2", V2), ("T", T), ("conductance", G)):
+        if np.ndim(val) != 0:
+            raise ValueError(f"{name} must be a single number (scalar); got an array of shape {np.shape(val)}")
+    t_arr = nonnegative("t", np.asarray(t, dtype=float), "times in s, starting at t = 0")
+    t_arr = np.asarray(t_arr, dtype=float)
+
+    N = N1 + N2
+    fstar = V1 / (V1 + V2)
+    u0 = N1 / N - fstar  # deviation of the fraction in box 1 from its end value
+    rate = G * k_B * T / N  # 1/s per unit of log ratio
+    tau = fstar * (1.0 - fstar) / rate if rate > 0 else np.inf
+
+    flat = t_arr.ravel()
+    times, inverse = np.unique(flat, return_inverse=True)
+    if rate == 0.0 or u0 == 0.0:
+        u = np.full(times.shape, u0)
+    else:
+        s_eval = times / tau
+
+        def rhs(s, y):
+            # log of (f/f*) / ((1-f)/(1-f*)) written with log1p: exact near equilibrium
+            return [-fstar * (1.0 - fstar) * (np.log1p(y[0] / fstar) - np.log1p(-y[0] / (1.0 - fstar)))]
+
+        def jac(s, y):
+            return [[-fstar * (1.0 - fstar) * (1.0 / (fstar + y[0]) + 1.0 / (1.0 - fstar - y[0]))]]
+
+        sol = solve_ivp(
+            rhs,
+            (0.0, max(s_eval[-1], 1e-300)),
+            [u0],
+            method="Radau",
+            t_eval=s_eval,
+            jac=jac,
+            rtol=1e-11,
+            atol=1e-15 * max(abs(u0), 1e-300),
+        )
+        if not sol.success:  # pragma: no cover - Radau on a monotone 1D decay
+            raise RuntimeError(f"two_reservoirs: ODE solver failed: {sol.message}")
+        u = sol.y[0]
+
+    moved = N * (u - u0)  # particles gained by box 1; exactly 0 at t = 0
+    n1 = N1 + moved
+    n2 = N2 - moved
+    with np.errstate(divide="ignore"):
+        mu1 = k_B * T * np.log(n1 * lam**3 / V1)
+        mu2 = k_B * T * np.log(n2 * lam**3 / V2)
+    S = _sackur_tetrode(n1, V1, lam) + _sackur_tetrode(n2, V2, lam)
+    shape = t_arr.shape
+
+    def back(a):
+        return np.asarray(a, dtype=float)[inverse].reshape(shape)
+
+    return Reservoirs(t_arr.astype(float), back(n1), back(n2), back(mu1), back(mu2), back(S))
+
+
+def _check_pair(L, X):
+    L = finite("L", L, "an Onsager matrix of transport coefficients")
+    X = finite("X", X, "thermodynamic forces")
+    L = np.asarray(L, dtype=float)
+    X = np.asarray(X, dtype=float)
+    if L.ndim != 2 or L.shape[0] != L.shape[1]:
+        raise ValueError(f"L must be a square 2-D matrix (n x n); got shape {L.shape}")
+    if X.ndim < 1 or X.shape[-1] != L.shape[0]:
+        raise ValueError(
+            f"X must have its last axis of length {L.shape[0]} to match L of shape {L.shape}; got shape {X.shape}"
+        )
+    return L, X
+
+
+def onsager_fluxes(L, X):
+    """Linear fluxes ``J = L X`` (shapes checked, L itself not validated).
+
+    Use :func:`validate_onsager` to check that ``L`` is physical; leaving it
+    out here lets a lesson show what an unphysical matrix would do.
+
+    Parameters
+    ----------
+    L : array_like, shape (n, n)
+        Onsager coefficients; units are flux per unit force (for particle
+        fluxes in 1/(m^2 s) driven by ``X = -grad mu`` in J/m: 1/(J m s)).
+    X : array_like, shape (..., n)
+        Thermodynamic forces (e.g. ``-grad mu`` in J/m at uniform T).
+
+    Returns
+    -------
+    ndarray, shape (..., n)
+        Fluxes, in the units of ``L`` times those of ``X``.
+    """
+    L, X = _check_pair(L, X)
+    return np.einsum("ij,...j->...i", L, X)
+
+
+def entropy_production(L, X, T):
+    """Entropy production rate ``sigma = X . L X / T`` (shapes checked only).
+
+    Parameters
+    ----------
+    L : array_like, shape (n, n)
+        Onsager coefficients (see :func:`onsager_fluxes`).
+    X : array_like, shape (..., n)
+        Thermodynamic forces (``-grad mu`` in J/m at uniform T).
+    T : float or array_like
+        Temperature in K (> 0), broadcast against ``X[..., 0]``.
+
+    Returns
+    -------
+    float or ndarray, shape (...)
+        ``sigma`` in W/(K m^3) for particle fluxes in 1/(m^2 s) and forces in
+        J/m. A physical ``L`` never makes it negative; a bad one can.
+    """
+    L, X = _check_pair(L, X)
+    T = positive("T", T, "an absolute temperature in K")
+    return _out(np.einsum("...i,ij,...j->...", X, L, X) / np.asarray(T))
+
+
+def validate_onsager(L):
+    """Check that ``L`` is a physical Onsager matrix and return it as float64.
+
+    Two laws constrain it. Reciprocity (microscopic reversibility) makes it
+    symmetric, ``L_ij = L_ji``; the second law makes it positive
+    semidefinite, so ``X . L X >= 0`` for every force. Both are checked to an
+    absolute tolerance of ``1e-12`` times the largest ``|L_ij|``.
+
+    Parameters
+    ----------
+    L : array_like, shape (n, n)
+        Onsager coefficients.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        ``L`` as float64.
+
+    Raises
+    ------
+    ValueError
+        If ``L`` is not square and finite; if it is asymmetric (message names
+        Onsager reciprocity); if it has a negative eigenvalue (message says it
+        would let entropy decrease).
+    """
+    L = np.asarray(finite("L", L, "an Onsager matrix of transport coefficients"), dtype=float)
+    if L.ndim != 2 or L.shape[0] != L.shape[1]:
+        raise ValueError(f"L must be a square 2-D matrix (n x n); got shape {L.shape}")
+    tol = 1e-12 * (np.max(np.abs(L)) if L.size else 0.0)
+    asym = np.max(np.abs(L - L.T)) if L.size else 0.0
+    if asym > tol:
+        i, j = np.unravel_index(np.argmax(np.abs(L - L.T)), L.shape)
+        raise ValueError(
+            f"L must be symmetric (Onsager reciprocity, L_ij = L_ji); got L[{i},{j}] = {L[i, j]!r} "
+            f"but L[{j},{i}] = {L[j, i]!r}"
+        )
+    lowest = np.linalg.eigvalsh(0.5 * (L + L.T)).min() if L.size else 0.0
+    if lowest < -tol:
+        raise ValueError(
+            f"L must be positive semidefinite (second law): it has eigenvalue {lowest!r} < 0, "
+            "which would let entropy decrease for forces along that eigenvector"
+        )
+    return L
+
+
+def dorn_field(zeta, volume_fraction, delta_rho, conductivity, eps_r=78.5, eta=8.9e-4, g=9.81):
+    """Sedimentation (Dorn) field of settling charged colloids, Smoluchowski limit.
+
+    ``E = eps0 eps_r zeta phi (rho_p - rho_f) g / (eta K)``, for a thin double
+    layer and a dilute suspension. It is the Onsager partner of
+    electrophoresis: the coefficient that turns a field into particle motion
+    also turns gravity-driven motion into a current, which at open circuit
+    is cancelled by the conduction current ``K E``.
+
+    Sign: the result is the field component pointing *up* (against gravity).
+    Negatively charged particles (``zeta < 0``) that sink leave their
+    positive counter-ion cloud above them, so the field points down and the
+    result is negative.
+
+    Parameters
+    ----------
+    zeta : float or array_like
+        Zeta potential in V (any sign).
+    volume_fraction : float or array_like
+        Particle volume fraction phi, in [0, 1).
+    delta_rho : float or array_like
+        Density excess rho_particle - rho_fluid in kg/m^3 (negative: creaming).
+    conductivity : float or array_like
+        Electrical conductivity K of the liquid in S/m (> 0).
+    eps_r : float, optional
+        Relative permittivity of the liquid (> 0), default water 78.5.
+    eta : float, optional
+        Dynamic viscosity in Pa s (> 0), default water at 25 C.
+    g : float, optional
+        Gravitational acceleration in m/s^2 (>= 0).
+
+    Returns
+    -------
+    float or ndarray
+        Field in V/m (upward component).
+    """
+    zeta = finite("zeta", zeta, "a zeta potential in V")
+    phi = nonnegative("volume_fraction", volume_fraction, "a volume fraction in [0, 1)")
+    if np.any(np.asarray(phi) >= 1):
+        raise ValueError(f"volume_fraction must lie in [0, 1) (a volume fraction); got {volume_fraction!r}")
+    delta_rho = finite("delta_rho", delta_rho, "a density difference in kg/m^3")
+    K = positive("conductivity", conductivity, "an electrical conductivity in S/m")
+    eps_r = positive("eps_r", eps_r, "a relative permittivity")
+    eta = positive("eta", eta, "a dynamic viscosity in Pa s")
+    g = nonnegative("g", g, "a gravitational acceleration in m/s^2")
+    E = _c.epsilon_0 * eps_r * np.asarray(zeta) * np.asarray(phi) * np.asarray(delta_rho) * g / (eta * np.asarray(K))
+    return _out(np.asarray(E, dtype=float))
+
+
+def barometric_density(h, T, mass, n0, g=9.81):
+    """Number density in an isothermal column, ``n0 exp(-m g h / (k T))``.
+
+    In equilibrium ``mu(h) + m g h`` is the same at every height, so
+    ``kT ln(n(h) lambda^3) = kT ln(n0 lambda^3) - m g h``: the density falls
+    with height and still no particles flow.
+
+    Parameters
+    ----------
+    h : float or array_like
+        Height above the reference level in m (any real).
+    T : float or array_like
+        Temperature in K (> 0).
+    mass : float or array_like
+        Particle mass in kg (> 0).
+    n0 : float or array_like
+        Number density at h = 0 in 1/m^3 (>= 0).
+    g : float, optional
+        Gravitational acceleration in m/s^2 (>= 0).
+
+    Returns
+    -------
+    float or ndarray
+        Number density in 1/m^3.
+    """
+    h = finite("h", h, "a height in m")
+    T = positive("T", T, "an absolute temperature in K")
+    mass = positive("mass", mass, "a particle mass in kg")
+    n0 = nonnegative("n0", n0, "a number density in 1/m^3")
+    g = nonnegative("g", g, "a gravitational acceleration in m/s^2")
+    return _out(np.asarray(n0) * np.exp(-np.asarray(mass) * g * np.asarray(h) / (k_B * np.asarray(T))))
+
+
+def _out(arr):
+    arr = np.asarray(arr, dtype=float)
+    return arr.item() if arr.ndim == 0 else arr
