@@ -1,0 +1,159 @@
+"""Fick's first law and the classic closed-form results built on it.
+
+Closed-form physics only (no loop kernels, so this module never loads numba).
+
+Fick's first law says particles drift down their concentration gradient,
+J = -D dc/dx; the minus sign is what makes a lump spread rather than sharpen.
+Alongside it: the steady flux through a membrane or slab, the Arrhenius rise
+of D with temperature in a solid, and the erf profile that forms when two
+alloys are pressed together (a diffusion couple).
+"""
+
+import numpy as np
+from scipy.constants import R as _R
+from scipy.special import erf
+
+from . import _validate as _v
+
+__all__ = ["flux", "steady_flux", "arrhenius", "interdiffusion_profile", "interface_flux"]
+
+
+def flux(c, dx, D):
+    """Fick's first law on a uniform grid, J = -D dc/dx.
+
+    The gradient uses central differences between neighbours inside the grid
+    and a one-sided (first-order) difference at each end, like
+    ``numpy.gradient(c, dx)``.
+
+    Parameters
+    ----------
+    c : array_like, shape (n,)
+        Concentration at the grid points, 1/m^3 (or mol/m^3), n >= 2.
+    dx : float
+        Grid spacing, m (> 0).
+    D : float or array_like
+        Diffusion coefficient, m^2/s (>= 0); an array of shape (n,) gives a
+        local value at each point.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        Flux in the +x direction, 1/(m^2 s) (or mol/(m^2 s)).
+    """
+    c = np.asarray(_v.finite("c", c, "concentrations on a grid"), dtype=np.float64)
+    if c.ndim != 1 or c.shape[0] < 2:
+        raise ValueError(f"c must be a 1D array of at least 2 grid values; got an array of shape {c.shape}")
+    dx = _v.positive("dx", dx, "a grid spacing in m")
+    D = _v.nonnegative("D", D, "a diffusion coefficient in m^2/s")
+    if np.ndim(D) and np.shape(D) != c.shape:
+        raise ValueError(f"D must be a scalar or an array shaped like c {c.shape}; got an array of shape {np.shape(D)}")
+    return -D * np.gradient(c, dx, edge_order=1)
+
+
+def steady_flux(D, c_high, c_low, thickness):
+    """Steady flux through a slab held at two concentrations, J = D (c_high - c_low) / L.
+
+    Parameters
+    ----------
+    D : float or array_like
+        Diffusion coefficient in the slab, m^2/s (>= 0).
+    c_high, c_low : float or array_like
+        Concentrations just inside the two faces, 1/m^3 (>= 0).
+    thickness : float or array_like
+        Slab thickness L, m (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Flux from the ``c_high`` face toward the ``c_low`` face, 1/(m^2 s)
+        (negative if ``c_low`` is actually the larger).
+    """
+    D = _v.nonnegative("D", D, "a diffusion coefficient in m^2/s")
+    c_high = _v.nonnegative("c_high", c_high, "a concentration in 1/m^3")
+    c_low = _v.nonnegative("c_low", c_low, "a concentration in 1/m^3")
+    thickness = _v.positive("thickness", thickness, "a slab thickness in m")
+    return D * (c_high - c_low) / thickness
+
+
+def arrhenius(D0, Q, T):
+    """Thermally activated diffusion coefficient, D = D0 exp(-Q / (R T)).
+
+    Parameters
+    ----------
+    D0 : float or array_like
+        Pre-exponential factor, m^2/s (> 0).
+    Q : float or array_like
+        Activation energy, J/mol (>= 0).
+    T : float or array_like
+        Temperature, K (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Diffusion coefficient, m^2/s.
+    """
+    D0 = _v.positive("D0", D0, "a pre-exponential factor in m^2/s")
+    Q = _v.nonnegative("Q", Q, "an activation energy in J/mol")
+    T = _v.positive("T", T, "a temperature in K")
+    return D0 * np.exp(-Q / (_R * T))
+
+
+def interdiffusion_profile(x, t, D, c_left, c_right):
+    """Concentration across a diffusion couple after time t.
+
+    Two semi-infinite bars, at ``c_left`` for x < 0 and ``c_right`` for x > 0,
+    are joined at t = 0; with constant D the profile is
+
+    c(x, t) = (c_left + c_right)/2 - (c_left - c_right)/2 * erf(x / (2 sqrt(D t))).
+
+    Parameters
+    ----------
+    x : float or array_like
+        Distance from the original interface, m.
+    t : float
+        Time since joining, s (> 0).
+    D : float
+        Interdiffusion coefficient, m^2/s (> 0).
+    c_left, c_right : float
+        Starting concentrations of the two bars, 1/m^3 (or mol/m^3, or atom fraction), >= 0.
+
+    Returns
+    -------
+    float or ndarray
+        Concentration, same unit as ``c_left`` and ``c_right``.
+    """
+    x = _v.finite("x", x, "a distance in m")
+    t = _v.positive("t", t, "a time in s since the bars were joined")
+    D = _v.positive("D", D, "a diffusion coefficient in m^2/s")
+    c_left = _v.nonnegative("c_left", c_left, "a concentration")
+    c_right = _v.nonnegative("c_right", c_right, "a concentration")
+    mid = 0.5 * (c_left + c_right)
+    half_step = 0.5 * (c_left - c_right)
+    return mid - half_step * erf(x / (2.0 * np.sqrt(D * t)))
+
+
+def interface_flux(t, D, c_left, c_right):
+    """Flux through the original interface of a diffusion couple.
+
+    J(0, t) = (c_left - c_right)/2 * sqrt(D / (pi t)); it falls as 1/sqrt(t)
+    because the gradient at the interface relaxes.
+
+    Parameters
+    ----------
+    t : float or array_like
+        Time since joining, s (> 0).
+    D : float
+        Interdiffusion coefficient, m^2/s (> 0).
+    c_left, c_right : float
+        Starting concentrations, 1/m^3 (>= 0).
+
+    Returns
+    -------
+    float or ndarray
+        Flux in the +x direction, 1/(m^2 s) (positive when ``c_left > c_right``).
+    """
+    t = _v.positive("t", t, "a time in s since the bars were joined")
+    D = _v.positive("D", D, "a diffusion coefficient in m^2/s")
+    c_left = _v.nonnegative("c_left", c_left, "a concentration")
+    c_right = _v.nonnegative("c_right", c_right, "a concentration")
+    return 0.5 * (c_left - c_right) * np.sqrt(D / (np.pi * t))
