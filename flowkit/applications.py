@@ -28,6 +28,7 @@ __all__ = [
     "coffee_ring_deposit",
     "stokes_einstein",
     "nodal_peclet",
+    "nodal_profile",
 ]
 
 #: Earth's equatorial surface dipole field in T (about 31 microtesla).
@@ -267,3 +268,53 @@ def nodal_peclet(U, L, D):
     L = positive("L", L, "a length scale in m")
     D = positive("D", D, "a diffusion coefficient in m^2/s")
     return _out(np.asarray(U) * np.asarray(L) / np.asarray(D))
+
+
+def nodal_profile(x, U, L, D):
+    """Steady carrier concentration across the node, relative to its mean.
+
+    A uniform leftward flow of speed ``U`` (towards ``x = 0``) in a closed
+    box ``0 <= x <= L`` carries particles left while diffusion spreads them
+    back. In the steady state the advective flux ``-U c`` and the diffusive
+    flux ``-D dc/dx`` cancel everywhere (no particle leaves the box), so
+    ``c`` falls off as ``exp(-Pe x / L)`` with ``Pe = U L / D``
+    (:func:`nodal_peclet`). Normalised to a mean of 1 over the box,
+
+    ``c(x) / <c> = Pe exp(-Pe x / L) / (1 - exp(-Pe))``,
+
+    which is 1 everywhere for ``Pe -> 0`` and piles almost everything into a
+    layer ``D / U`` thick on the left wall for ``Pe >> 1``. The left-to-right
+    ratio ``c(0) / c(L)`` is ``exp(Pe)``.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Position across the node in m, in ``[0, L]`` (``x = 0`` is the left
+        side, where the flow goes).
+    U : float
+        Flow speed in m/s (>= 0).
+    L : float
+        Width of the node in m (> 0).
+    D : float
+        Diffusion coefficient of the carried particle in m^2/s (> 0).
+
+    Returns
+    -------
+    float or ndarray
+        Dimensionless concentration relative to the mean, shaped like ``x``.
+
+    Examples
+    --------
+    >>> round(nodal_profile(0.0, 1e-6, 1e-5, 1e-11), 5)   # Pe = 1, left wall
+    1.58198
+    """
+    pe = nodal_peclet(U, L, D)
+    if np.ndim(pe) != 0:
+        raise ValueError(f"U, L and D must be single numbers; got a Peclet number of shape {np.shape(pe)}")
+    x = np.asarray(nonnegative("x", x, "a position in m from the left wall of the node"), dtype=float)
+    if np.any(x > L):
+        raise ValueError(f"x must lie in [0, L] = [0, {L!r}] m; got values up to {float(np.max(x))!r}")
+    if pe == 0.0:
+        return _out(np.ones_like(x))
+    # -expm1(-Pe) = 1 - exp(-Pe) without cancellation when Pe is small.
+    return _out(pe * np.exp(-pe * x / L) / -np.expm1(-pe))

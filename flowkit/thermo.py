@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 import numpy as np
 from scipy import constants as _c
-from scipy.integrate import solve_ivp
+from scipy.integrate import cumulative_simpson
+from scipy.interpolate import CubicSpline
 
 from ._validate import finite, nonnegative, positive
 
@@ -194,10 +195,9 @@ def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
 
     With ``f = N1/N`` and ``f* = V1/(V1 + V2)`` the ODE is
     ``df/dt = -(G k T / N) ln[f (1 - f*) / ((1 - f) f*)]``; near the end state it
-    decays as ``exp(-t/tau)`` with ``tau = N f* (1 - f*) / (G k T)``. It is
-    integrated for the deviation ``f - f*`` in units of ``tau`` with an
-    implicit (Radau) method at ``rtol = 1e-11``, so long times cost no more
-    than short ones.
+    decays as ``exp(-t/tau)`` with ``tau = N f* (1 - f*) / (G k T)``. The ODE
+    is separable, so it is solved by quadrature (see ``_relaxed_deviation``):
+    about a millisecond whatever the time window, fast enough for a slider.
 
     Parameters
     ----------
@@ -248,28 +248,7 @@ def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
     if rate == 0.0 or u0 == 0.0:
         u = np.full(times.shape, u0)
     else:
-        s_eval = times / tau
-
-        def rhs(s, y):
-            # log of (f/f*) / ((1-f)/(1-f*)) written with log1p: exact near equilibrium
-            return [-fstar * (1.0 - fstar) * (np.log1p(y[0] / fstar) - np.log1p(-y[0] / (1.0 - fstar)))]
-
-        def jac(s, y):
-            return [[-fstar * (1.0 - fstar) * (1.0 / (fstar + y[0]) + 1.0 / (1.0 - fstar - y[0]))]]
-
-        sol = solve_ivp(
-            rhs,
-            (0.0, max(s_eval[-1], 1e-300)),
-            [u0],
-            method="Radau",
-            t_eval=s_eval,
-            jac=jac,
-            rtol=1e-11,
-            atol=1e-15 * max(abs(u0), 1e-300),
-        )
-        if not sol.success:  # pragma: no cover - Radau on a monotone 1D decay
-            raise RuntimeError(f"two_reservoirs: ODE solver failed: {sol.message}")
-        u = sol.y[0]
+        u = _relaxed_deviation(u0, fstar, times / tau)
 
     moved = N * (u - u0)  # particles gained by box 1; exactly 0 at t = 0
     n1 = N1 + moved
@@ -284,6 +263,33 @@ def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
         return np.asarray(a, dtype=float)[inverse].reshape(shape)
 
     return Reservoirs(t_arr.astype(float), back(n1), back(n2), back(mu1), back(mu2), back(S))
+
+
+def _relaxed_deviation(u0, fstar, s):
+    """Solve ``du/ds = -a [ln(1 + u/f*) - ln(1 - u/(1 - f*))]``, ``a = f*(1 - f*)``, ``u(0) = u0``.
+
+    ``u = f - f*`` is the deviation of box 1's share of the particles from its
+    end value and ``s = t / tau`` the time in relaxation times. The equation is
+    separable. With ``w = ln|u|`` the elapsed time is
+    ``s(w) = integral from w to w0 of h(w') dw'`` where ``h = u / (a g(u))``
+    (``g`` the bracket) is smooth and tends to 1 as ``u -> 0``: the decay becomes
+    exactly ``exp(-s)`` near the end state. ``h`` is integrated by Simpson's rule
+    on a fine grid in ``w`` down to ``|u| = 1e-15 |u0|`` and the result inverted
+    with a cubic spline; beyond the grid the exponential tail is used. Relative
+    error about 1e-10 (checked against an ODE solver in the tests).
+    """
+    a = fstar * (1.0 - fstar)
+    depth = np.linspace(0.0, 35.0, 8193)  # e-folds below |u0|: down to 6e-16 |u0|
+    w = np.log(abs(u0)) - depth
+    y = np.copysign(np.exp(w), u0)
+    # log1p keeps g accurate as u -> 0, where g ~ u / a.
+    g = np.log1p(y / fstar) - np.log1p(-y / (1.0 - fstar))
+    h = y / (a * g)
+    elapsed = cumulative_simpson(h, x=depth, initial=0.0)  # s at each depth
+    log_dev = CubicSpline(elapsed, w)(np.minimum(s, elapsed[-1]))
+    tail = s > elapsed[-1]
+    log_dev[tail] = w[-1] - (s[tail] - elapsed[-1])  # h = 1 to round-off there
+    return np.copysign(np.exp(log_dev), u0)
 
 
 def _check_pair(L, X):
@@ -379,13 +385,13 @@ def validate_onsager(L):
     if asym > tol:
         i, j = np.unravel_index(np.argmax(np.abs(L - L.T)), L.shape)
         raise ValueError(
-            f"L must be symmetric (Onsager reciprocity, L_ij = L_ji); got L[{i},{j}] = {L[i, j]!r} "
-            f"but L[{j},{i}] = {L[j, i]!r}"
+            f"L must be symmetric (Onsager reciprocity, L_ij = L_ji); got L[{i},{j}] = {float(L[i, j])!r} "
+            f"but L[{j},{i}] = {float(L[j, i])!r}"
         )
     lowest = np.linalg.eigvalsh(0.5 * (L + L.T)).min() if L.size else 0.0
     if lowest < -tol:
         raise ValueError(
-            f"L must be positive semidefinite (second law): it has eigenvalue {lowest!r} < 0, "
+            f"L must be positive semidefinite (second law): it has eigenvalue {float(lowest)!r} < 0, "
             "which would let entropy decrease for forces along that eigenvector"
         )
     return L

@@ -173,3 +173,50 @@ def test_import_does_not_load_numba():
     code = "import sys, flowkit.applications; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# --- nodal_profile: steady advection-diffusion across the node -------------------------------
+
+def test_nodal_profile_hand_values_at_pe_one():
+    # Pe = U L / D = 1e-6 * 1e-5 / 1e-11 = 1. By hand: c(0)/<c> = 1/(1 - e^-1) = 1.5819767,
+    # c(L)/<c> = e^-1/(1 - e^-1) = 0.5819767 (rtol 1e-7).
+    from flowkit.applications import nodal_profile
+
+    assert nodal_profile(0.0, 1e-6, 1e-5, 1e-11) == pytest.approx(1.5819767, rel=1e-7)
+    assert nodal_profile(1e-5, 1e-6, 1e-5, 1e-11) == pytest.approx(0.5819767, rel=1e-7)
+
+
+def test_nodal_profile_has_unit_mean_and_zero_net_flux():
+    from flowkit.applications import nodal_profile
+
+    U, L, D = 10e-6, 50e-6, 1e-10  # Pe = 5
+    x = np.linspace(0.0, L, 20001)
+    c = nodal_profile(x, U, L, D)
+    # mean over the box is 1 (trapezoid error ~ (dx)^2 Pe^2 / 12 ~ 1e-8)
+    assert np.trapezoid(c, x) / L == pytest.approx(1.0, rel=1e-7)
+    # total flux -U c - D dc/dx vanishes (central differences, error ~ dx^2 Pe^3 / (6 L^2) ~ 5e-8 relative)
+    total_flux = -U * c - D * np.gradient(c, x)
+    assert np.max(np.abs(total_flux[1:-1])) < 1e-6 * U * c.max()
+    # left-to-right ratio is exp(Pe)
+    assert c[0] / c[-1] == pytest.approx(np.exp(5.0), rel=1e-12)
+
+
+def test_nodal_profile_uniform_without_flow_and_small_pe_limit():
+    from flowkit.applications import nodal_profile
+
+    x = np.linspace(0.0, 1.0, 5)
+    np.testing.assert_array_equal(nodal_profile(x, 0.0, 1.0, 1.0), np.ones(5))
+    # first order in Pe: c/<c> = 1 + Pe (1/2 - x/L) + O(Pe^2)
+    pe = 1e-6
+    np.testing.assert_allclose(nodal_profile(x, pe, 1.0, 1.0), 1 + pe * (0.5 - x), rtol=0, atol=1e-12)
+
+
+def test_nodal_profile_rejects_positions_outside_the_node():
+    from flowkit.applications import nodal_profile
+
+    with pytest.raises(ValueError, match="x must lie in"):
+        nodal_profile(2.0, 1e-6, 1.0, 1e-9)
+    with pytest.raises(ValueError, match="x must be >= 0"):
+        nodal_profile(-0.1, 1e-6, 1.0, 1e-9)
+    with pytest.raises(ValueError, match="D must be > 0"):
+        nodal_profile(0.1, 1e-6, 1.0, 0.0)
