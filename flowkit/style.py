@@ -21,7 +21,7 @@ from contextlib import contextmanager
 import matplotlib as mpl
 from cycler import cycler
 
-__all__ = ["OKABE_ITO", "default", "lecture", "context", "mode", "colors", "rc"]
+__all__ = ["OKABE_ITO", "default", "lecture", "context", "mode", "colors", "rc", "lw", "ms"]
 
 #: The eight Okabe-Ito colours, in their published order.
 OKABE_ITO = {
@@ -142,3 +142,13 @@ def colors():
     """The current colour cycle as a list of hex strings (what apps draw with)."""
     cycle = mpl.rcParams["axes.prop_cycle"].by_key().get("color")
     return list(cycle) if cycle else list(_DEFAULT_CYCLE)
+
+
+def lw(factor=1.0):
+    """A line width ``factor`` times the current ``lines.linewidth`` (so it grows in lecture mode)."""
+    return factor * float(mpl.rcParams["lines.linewidth"])
+
+
+def ms(factor=1.0):
+    """A marker size ``factor`` times the current ``lines.markersize``."""
+    return factor * float(mpl.rcParams["lines.markersize"])

@@ -1,0 +1,43 @@
+"""One slider app per chapter of the course.
+
+>>> from flowkit.apps import fick_app
+>>> app = fick_app(D=1e-14)          # doctest: +SKIP
+>>> app                              # in a notebook: sliders, figure, readout
+
+Each factory returns a :class:`~flowkit.apps._base.SliderApp`: it displays as
+a widget, and has ``.update(**params)``, ``.controls``, ``.figure``,
+``.readout``, ``.values`` and ``.export_csv()``.
+
+Importing this package is cheap; a chapter's module (and the kernels it needs,
+numba included) loads only when its app is first asked for, so the chapters
+without loop kernels never load numba.
+"""
+
+import importlib
+
+# factory -> module (one module per chapter)
+_FACTORIES = {
+    "flux_app": "flux",
+    "fick_app": "fick",
+    "walk_app": "walk",
+    "entropy_app": "entropy",
+    "analogies_app": "analogies",
+    "applications_app": "applications",
+}
+_OTHER = {"SliderApp": "_base"}
+
+__all__ = list(_FACTORIES) + list(_OTHER)
+
+
+def __getattr__(name):
+    # PEP 562: resolve a factory the first time it is asked for.
+    module = _FACTORIES.get(name) or _OTHER.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

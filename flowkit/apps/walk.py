@@ -1,0 +1,208 @@
+"""Chapter 3 app: a lattice random walk becomes diffusion.
+
+Left panel: histogram of particle positions after ``steps`` steps (fraction
+of particles per site) from :func:`flowkit.randomwalk.lattice_gas`, which
+handles any particle number from 10 to 1e9 at the same cost, against the
+diffusion Gaussian :func:`flowkit.diffusion.gaussian` with
+D = p/2 sites²/step (:func:`flowkit.randomwalk.diffusion_coefficient` with
+ell = tau = 1). Right panel: mean squared displacement of individually
+stepped walkers (:func:`flowkit.randomwalk.msd`) against the line p t = 2 D t.
+A gate between sites 0 and 1 counts net crossings (readout), next to the
+Fick's-law expectation :func:`flowkit.randomwalk.gate_flux`.
+
+Everything is in lattice units: sites and steps (ell = 1, tau = 1).
+
+Cost and ``continuous_update``: all sliders continuous. The lattice gas runs
+on a fixed lattice of 2 * 200 + 1 sites, so a run of k steps is the first k
+steps of a longer run with the same seed -- pressing play shows one history
+unfolding. Its cost is O(sites x steps): a few ms for 200 steps of 1e9
+particles on one thread (the apps run kernels single-threaded, see
+:mod:`flowkit.apps._base`). The MSD curve (up to 10 000 tracked walkers) is
+computed once for the whole 200 steps and cached per (p, number, seed).
+Axis limits snap to a 1-1.5-2-3-5-7 ladder, so most moves repaint only the
+moving artists (median ~14 ms per move including the draw).
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from .. import diffusion, randomwalk
+from .. import style
+from ._base import SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
+
+__all__ = ["WalkApp", "walk_app"]
+
+
+class WalkApp(SliderApp):
+    """Histogram vs Gaussian, MSD vs p t, and a gate counter, with a play button.
+
+    Controls (all ``continuous_update=True``):
+
+    ``p``
+        Hop probability per step (0.05 to 1).
+    ``n_walkers``
+        Number of particles (log slider, 10 to 1e9; rounded to an integer).
+    ``steps``
+        Number of steps (1 to 200). ``app.play`` (an ``ipywidgets.Play``)
+        drives it.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the random numbers (``app.seed``); the "new seed" button or
+        :meth:`reseed` draws a new one.
+    """
+
+    name = "walk"
+    figsize = (9.5, 3.6)
+    max_steps = 200
+    #: walkers stepped one by one for the MSD curve (at most)
+    max_tracked = 10_000
+
+    def __init__(self, seed=2024, **initial):
+        self.seed = int(seed)
+        self._msd_cache = {}
+        self._sites = np.arange(-self.max_steps, self.max_steps + 1)
+        super().__init__(**initial)
+        self.play = widgets.Play(value=self.controls["steps"].value, min=1, max=self.max_steps,
+                                 step=1, interval=150, description="play")
+        # Kernel-side link (not jslink), so the play control also drives the app headless.
+        widgets.link((self.play, "value"), (self.controls["steps"], "value"))
+
+    def _controls(self):
+        return {
+            "p": float_slider("hop probability p", 0.5, 0.05, 1.0, 0.05, fmt=".2f"),
+            "n_walkers": log_slider("particles N", 1e4, 10.0, 1e9, step=0.25, fmt=".3g"),
+            "steps": int_slider("steps t", 100, 1, self.max_steps),
+        }
+
+    def _extra_widgets(self):
+        return [self.play]
+
+    def _extra_buttons(self):
+        button = widgets.Button(description="new seed", icon="random",
+                                tooltip="draw a new random history")
+        button.on_click(lambda _b: self.reseed())
+        return [button]
+
+    def reseed(self, seed=None):
+        """Use ``seed`` (or a fresh random one) and redraw."""
+        self.seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
+        self._refresh()
+        return self.seed
+
+    # ---------------------------------------------------------------- helpers
+    def n_particles(self, value=None):
+        """The particle number the slider value stands for (an int)."""
+        value = self.controls["n_walkers"].value if value is None else value
+        return int(round(value))
+
+    def start_counts(self, n):
+        """All ``n`` particles on site 0 of the fixed lattice."""
+        counts = np.zeros(self._sites.size, dtype=np.int64)
+        counts[self.max_steps] = n
+        return counts
+
+    def msd_curve(self, p, n):
+        """MSD after 0..max_steps steps of min(n, max_tracked) walkers (cached)."""
+        key = (p, min(n, self.max_tracked), self.seed)
+        if key not in self._msd_cache:
+            if len(self._msd_cache) > 32:
+                self._msd_cache.clear()
+            self._msd_cache[key] = randomwalk.msd(key[1], self.max_steps, p, seed=self.seed)
+        return self._msd_cache[key]
+
+    # ---------------------------------------------------------------- figure
+    def _build(self, fig, p):
+        colors = style.colors()
+        self.ax_hist, self.ax_msd = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
+        ax = self.ax_hist
+        edges = np.arange(-self.max_steps, self.max_steps + 2) - 0.5
+        self.hist = ax.stairs(np.zeros(self._sites.size), edges, color=colors[0], lw=style.lw(0.8),
+                              label="lattice gas")
+        (self.gauss_line,) = ax.plot([], [], color=colors[1], label="Gaussian")
+        self.gate_line = ax.axvline(0.5, color=colors[3], lw=style.lw(0.67), ls=":", label="gate")
+        ax.set_xlabel("position x (sites)")
+        ax.set_ylabel("fraction per site")
+        ax.legend(loc="upper right", fontsize="small")
+
+        ax = self.ax_msd
+        steps = np.arange(self.max_steps + 1)
+        (self.msd_line,) = ax.plot([], [], color=colors[0], label="walkers")
+        (self.theory_line,) = ax.plot([], [], "--", color=colors[1], label="p t")
+        (self.hist_marker,) = ax.plot([], [], "o", color=colors[3], label="histogram")
+        ax.set_xlim(0, self.max_steps)
+        ax.set_ylim(0, self.max_steps * 1.25)
+        ax.set_xlabel("step t")
+        ax.set_ylabel("⟨x²⟩ (sites²)")
+        ax.legend(loc="upper left", fontsize="small")
+        self._steps_axis = steps
+
+    def _redraw(self, p):
+        prob, steps = p["p"], int(p["steps"])
+        n = self.n_particles(p["n_walkers"])
+        gate = self.max_steps  # index of site 0: the gate sits between x = 0 and x = 1
+        counts, crossings = self._memo(("gas", prob, n, steps, self.seed), lambda: randomwalk.lattice_gas(
+            self.start_counts(n), steps, prob, seed=self.seed, bc="noflux", gate=gate))
+        D = float(randomwalk.diffusion_coefficient(prob, 1.0, 1.0))
+        self.positions = self._sites
+        self.fraction = counts / n
+        self.gaussian = diffusion.gaussian(self._sites.astype(float), float(steps), D, N=1.0)
+        self.hist.set_data(self.fraction)
+        self.gauss_line.set_data(self._sites, self.gaussian)
+        # limits snapped to a 1-1.5-2-3-5-7 ladder: they (and the tick labels) change rarely
+        half = min(nice_upper(max(4.0 * np.sqrt(prob * steps), 8.0)), float(self.max_steps))
+        self.ax_hist.set_xlim(-half, half)
+        self.ax_hist.set_ylim(0.0, nice_upper(1.1 * max(float(self.fraction.max()), float(self.gaussian.max()))))
+
+        n_tracked = min(n, self.max_tracked)
+        curve = self.msd_curve(prob, n)
+        self.msd_t = self._steps_axis[: steps + 1]
+        self.msd_walkers = curve[: steps + 1]
+        self.msd_theory = prob * self._steps_axis
+        self.msd_line.set_data(self.msd_t, self.msd_walkers)
+        self.theory_line.set_data(self._steps_axis, self.msd_theory)
+        msd_hist = float(np.dot(self._sites.astype(float) ** 2, counts) / n)
+        self.hist_marker.set_data([steps], [msd_hist])
+
+        left, right = int(counts[gate]), int(counts[gate + 1])
+        expected = float(randomwalk.gate_flux(left, right, prob, 1.0, 1.0))
+        self.crossings = crossings
+        self.values = {
+            "N": float(n),
+            "D": D,
+            "msd_walkers": float(curve[steps]),
+            "msd_theory": prob * steps,
+            "msd_histogram": msd_hist,
+            "net_crossings_last": float(crossings[-1]),
+            "net_crossings_total": float(crossings.sum()),
+            "gate_flux_expected": expected,
+        }
+        v = self.values
+        return "<br>".join([
+            f"<b>N</b> = {n:,} particles; MSD from {n_tracked:,} walkers stepped one by one &nbsp; "
+            + quantity("D", D, "sites²/step"),
+            quantity("⟨x²⟩ walkers", v["msd_walkers"], "sites²") + " &nbsp; "
+            + quantity("histogram", msd_hist, "sites²") + " &nbsp; "
+            + quantity("p t", v["msd_theory"], "sites²"),
+            f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,}, "
+            f"since the start = {int(crossings.sum()):,}; &nbsp; "
+            + quantity("Fick: (p/2)(n₀ − n₁)", expected, "particles/step"),
+        ])
+
+    def _curves(self):
+        return {
+            "x_sites": self.positions,
+            "fraction_per_site": self.fraction,
+            "gaussian_per_site": self.gaussian,
+            "t_steps": self.msd_t,
+            "msd_walkers_sites2": self.msd_walkers,
+            "msd_theory_sites2": self.msd_theory[: self.msd_t.size],
+            "gate_net_crossings_per_step": self.crossings,
+        }
+
+
+def walk_app(seed=2024, **initial):
+    """The chapter 3 app. ``seed`` fixes the random history; other keywords set
+    starting control values (``p``, ``n_walkers``, ``steps``)."""
+    return WalkApp(seed=seed, **initial)

@@ -1,0 +1,533 @@
+"""Slider apps, headless (Agg): build, drive every control, compare with the physics.
+
+No timing assertions here: latency is measured by benchmarks/bench_apps.py.
+"Plotted data equals the physics" is checked against a fresh call of the
+physics function with the same parameters (rtol 1e-12 for closed forms; the
+cached solver ladders in the fick app are compared with one uninterrupted
+solver call at rtol 1e-10, the only difference being round-off in r).
+"""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from scipy.constants import c as LIGHT, e as CHARGE, electron_volt as EV, m_e
+
+from flowkit import apps, style
+from flowkit.apps._base import control_range, sci
+
+FACTORIES = {
+    "flux": apps.flux_app,
+    "fick": apps.fick_app,
+    "walk": apps.walk_app,
+    "entropy": apps.entropy_app,
+    "analogies": apps.analogies_app,
+    "applications": apps.applications_app,
+}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(params=sorted(FACTORIES))
+def app(request):
+    return FACTORIES[request.param]()
+
+
+def _values_to_try(widget):
+    """The extremes of a slider, or every option of a toggle."""
+    span = control_range(widget)
+    if span is not None:
+        return list(span)
+    return list(widget._options_values)
+
+
+# --------------------------------------------------------------------------- generic behaviour
+def test_app_builds_with_the_public_api(app):
+    assert isinstance(app.controls, dict) and app.controls
+    assert all(isinstance(w, widgets.ValueWidget) for w in app.controls.values())
+    assert isinstance(app.figure, mpl.figure.Figure)
+    assert isinstance(app.readout, widgets.HTML)
+    assert "flowkit-readout" in app.readout._dom_classes
+    assert app.readout.value  # something is shown from the start
+    assert app.values and all(np.isfinite(v) for v in app.values.values())
+    bundle = app._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    # Under Agg the layout holds a PNG image of the figure (no interactive canvas).
+    images = [w for w in app.widget.children if isinstance(w, widgets.Image)]
+    assert len(images) == 1 and images[0].value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_every_control_extreme_updates_and_draws(app):
+    for name, widget in app.controls.items():
+        for value in _values_to_try(widget):
+            app.update(**{name: value})
+            if isinstance(value, str):
+                assert app.params[name] == value
+            else:
+                assert app.params[name] == pytest.approx(value, rel=1e-9)
+            app.figure.canvas.draw()
+            assert all(np.isfinite(v) for v in app.values.values()), (name, value, app.values)
+
+
+def test_unknown_control_raises_and_lists_allowed(app):
+    with pytest.raises(ValueError, match="unknown control.*bogus") as err:
+        app.update(bogus=1.0)
+    for name in app.controls:
+        assert name in str(err.value)
+
+
+def test_value_outside_slider_range_raises(app):
+    name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
+    low, high = control_range(widget)
+    with pytest.raises(ValueError, match=f"{name} must lie in"):
+        app.update(**{name: high + abs(high - low) + 1.0})
+
+
+def test_update_redraws_once_for_many_controls(app, monkeypatch):
+    calls = []
+    original = app._redraw
+    monkeypatch.setattr(app, "_redraw", lambda p: calls.append(dict(p)) or original(p))
+    sliders = {k: w for k, w in app.controls.items() if control_range(w) is not None}
+    new = {k: control_range(w)[1] for k, w in list(sliders.items())[:3]}
+    app.update(**new)
+    assert len(calls) == 1 and all(calls[0][k] == pytest.approx(v) for k, v in new.items())
+
+
+def test_moving_a_widget_redraws(app):
+    name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
+    before = app.readout.value
+    widget.value = control_range(widget)[0] if widget.value != control_range(widget)[0] else control_range(widget)[1]
+    assert app.readout.value != before
+
+
+def test_image_fallback_follows_updates(app):
+    image = next(w for w in app.widget.children if isinstance(w, widgets.Image))
+    first = image.value
+    name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
+    low, high = control_range(widget)
+    app.update(**{name: high if widget.value != high else low})
+    assert image.value != first
+
+
+def test_export_csv_text_file_and_button(app, tmp_path, monkeypatch):
+    text = app.export_csv()
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    assert header == list(app._curves().keys())
+    lengths = [np.asarray(v).size for v in app._curves().values()]
+    assert len(rows) - 1 == max(lengths)
+    # first column parses back to the plotted numbers
+    first = np.array([float(r[0]) for r in rows[1:] if r[0] != ""])
+    np.testing.assert_allclose(first, np.asarray(list(app._curves().values())[0], dtype=float), rtol=1e-15)
+    path = tmp_path / "out.csv"
+    assert app.export_csv(path) == text and path.read_text() == text
+    monkeypatch.chdir(tmp_path)
+    app._export_clicked()
+    assert (tmp_path / f"{app.name}_curves.csv").read_text() == app.export_csv()
+    assert "wrote" in app.status.value
+
+
+# --------------------------------------------------------------------------- lazy imports
+def test_apps_package_and_kernel_free_chapters_do_not_load_numba():
+    code = (
+        "import sys\n"
+        "import flowkit.apps\n"
+        "assert 'numba' not in sys.modules and 'matplotlib' not in sys.modules, 'apps import is not lazy'\n"
+        "from flowkit.apps import flux_app, entropy_app, applications_app\n"
+        "flux_app().update(beta=0.9); entropy_app().update(L12=1.0); applications_app().update(n_cm3=20)\n"
+        "assert 'numba' not in sys.modules, 'a chapter without kernels loaded numba'\n"
+        "from flowkit.apps import walk_app\n"
+        "walk_app(steps=5)\n"
+        "assert 'numba' in sys.modules  # sanity: the check above can fail\n"
+    )
+    env = dict(os.environ, MPLBACKEND="Agg")
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def test_unknown_factory_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'nope_app'"):
+        apps.nope_app  # noqa: B018
+
+
+# --------------------------------------------------------------------------- style
+def test_lecture_mode_changes_rcparams_and_default_restores():
+    style.default()
+    keys = ["font.size", "lines.linewidth", "axes.linewidth", "lines.markersize", "axes.prop_cycle"]
+    before = {k: mpl.rcParams[k] for k in keys}
+    try:
+        assert style.lecture() == "lecture" and style.mode() == "lecture"
+        assert mpl.rcParams["font.size"] > before["font.size"]
+        assert mpl.rcParams["lines.linewidth"] > before["lines.linewidth"]
+        lecture_colors = style.colors()
+        assert lecture_colors != before["axes.prop_cycle"].by_key()["color"]
+        assert "#F0E442" not in lecture_colors  # Okabe-Ito yellow is dropped on a projector
+        assert set(lecture_colors) <= set(style.OKABE_ITO.values())
+        assert style.lw(2.0) == 2.0 * mpl.rcParams["lines.linewidth"] == 6.0
+        app = apps.flux_app()
+        assert app.beam_line.get_linewidth() == mpl.rcParams["lines.linewidth"]
+        assert app.beam_line.get_color() == lecture_colors[0]
+    finally:
+        style.default()
+    assert {k: mpl.rcParams[k] for k in keys} == before and style.mode() == "default"
+
+
+def test_style_context_is_temporary():
+    style.default()
+    size = mpl.rcParams["font.size"]
+    with style.context("lecture"):
+        assert mpl.rcParams["font.size"] > size and style.mode() == "lecture"
+    assert mpl.rcParams["font.size"] == size and style.mode() == "default"
+    with pytest.raises(ValueError, match="name must be one of"):
+        style.rc("disco")
+
+
+def test_sci_formatting():
+    assert sci(6.241509e18) == "6.24\u00d710<sup>18</sup>"
+    assert sci(9.996e-5) == "1.00\u00d710<sup>\u22124</sup>"  # rounding carries into the next decade
+    assert sci(10.25) == "10.2" or sci(10.25) == "10.3"
+    assert sci(0) == "0"
+
+
+# --------------------------------------------------------------------------- chapter 1: flux
+def test_flux_app_matches_physics_and_hand_values():
+    from flowkit import flux
+
+    app = apps.flux_app(current=1e-6, charge=1, area_mm2=1.0, beta=0.6, n0=1e6)
+    # hand: 1 µA of protons is 1e-6 / 1.602176634e-19 = 6.2415e12 per s; over 1 mm^2 it is 6.2415e18 /(m^2 s)
+    assert app.values["rate"] == pytest.approx(6.241509074e12, rel=1e-9)
+    assert app.values["flux"] == pytest.approx(6.241509074e18, rel=1e-9)
+    assert "6.24\u00d710<sup>18</sup>" in app.readout.value and "m⁻² s⁻¹" in app.readout.value
+    # beta = 0.6: gamma = 1.25 exactly, so n = 1.25e6 and j_x = -gamma n0 beta c = -0.75e6 c
+    assert app.values["gamma"] == pytest.approx(1.25, rel=1e-12)
+    assert app.values["density"] == pytest.approx(1.25e6, rel=1e-12)
+    assert app.values["jx"] == pytest.approx(-0.75e6 * LIGHT, rel=1e-12)
+    assert app.values["rest_density"] == pytest.approx(1e6, rel=1e-12)
+
+    area = app.beam_line.get_xdata()
+    np.testing.assert_allclose(app.beam_line.get_ydata(), flux.beam_flux(1e-6, CHARGE, area * 1e-6), rtol=1e-12)
+    beta = app.density_line.get_xdata()
+    # DESIGN contract: an observer moving at u sees the cloud moving at -u
+    moving = flux.number_four_flux(1e6, np.stack([-beta * LIGHT, 0 * beta, 0 * beta], axis=-1))
+    np.testing.assert_allclose(app.density_line.get_ydata(), moving[:, 0] / LIGHT / 1e6, rtol=1e-12)
+    np.testing.assert_allclose(app.flux_line.get_ydata(), moving[:, 1] / LIGHT / 1e6, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(app.rest_line.get_ydata(), 1.0, rtol=1e-12)
+
+    before = app.beam_line.get_ydata().copy()
+    app.update(charge=2)  # alphas: half the particles for the same current
+    np.testing.assert_allclose(app.beam_line.get_ydata(), before / 2, rtol=1e-12)
+    marker_before = app.density_marker.get_ydata()[0]
+    app.update(beta=0.8)  # gamma = 5/3
+    assert app.density_marker.get_ydata()[0] == pytest.approx(5.0 / 3.0, rel=1e-12) != marker_before
+
+
+# --------------------------------------------------------------------------- chapter 2: fick
+def test_fick_couple_profile_and_arrow_follow_the_gradient():
+    from flowkit import fick
+
+    app = apps.fick_app(T=1100.0, Q_kJ=160.0, D0=3e-5, time_h=2.0, c_left=120.0, c_right=20.0)
+    D = fick.arrhenius(3e-5, 160e3, 1100.0)
+    x = app.profile_line.get_xdata() * 1e-6
+    np.testing.assert_allclose(app.profile_line.get_ydata(),
+                               fick.interdiffusion_profile(x, 7200.0, D, 120e3, 20e3) / 1e3, rtol=1e-12)
+    J0 = fick.interface_flux(7200.0, D, 120e3, 20e3)
+    assert app.values["D"] == pytest.approx(D, rel=1e-12)
+    assert app.values["interface_flux"] == pytest.approx(J0, rel=1e-12) and J0 > 0
+    assert sci(J0) in app.readout.value
+    # high concentration on the left: the flux arrow points right (down the gradient)
+    assert app.arrow.xy[0] > app.arrow.xyann[0]
+    assert "down the gradient" in app.arrow_label.get_text()
+    app.update(c_left=10.0, c_right=140.0)
+    assert app.values["interface_flux"] < 0 and app.arrow.xy[0] < app.arrow.xyann[0]
+    app.update(c_left=50.0, c_right=50.0)
+    assert app.values["interface_flux"] == 0 and not app.arrow.get_visible()
+
+    arr_before = app.arr_line.get_ydata().copy()
+    app.update(T=1300.0)
+    np.testing.assert_array_equal(app.arr_line.get_ydata(), arr_before)  # the Arrhenius line depends on D0, Q only
+    assert app.arr_marker.get_ydata()[0] == pytest.approx(fick.arrhenius(3e-5, 160e3, 1300.0), rel=1e-12)
+    app.update(Q_kJ=200.0)
+    np.testing.assert_allclose(app.arr_line.get_ydata(),
+                               fick.arrhenius(3e-5, 200e3, 1000.0 / app.arr_line.get_xdata()), rtol=1e-12)
+
+
+def test_fick_ink_1d_matches_one_solver_call_and_gaussian():
+    from flowkit import diffusion
+
+    app = apps.fick_app(panel="ink 1D", D_ink=2e-9, t_ink=300.0)
+    steps, dt = app.ink_steps(2e-9, 300.0, 1)
+    assert steps * dt == pytest.approx(300.0, rel=0.01)
+    direct = diffusion.ftcs(app.ink_start_1d(), 2e-9, app.dx1, dt, steps, bc="noflux")
+    np.testing.assert_allclose(app.ink_num.get_ydata(), direct, rtol=1e-10, atol=1e-12 * direct.max())
+    x = app.ink_x()
+    np.testing.assert_allclose(app.ink_exact.get_ydata(), diffusion.gaussian(x, steps * dt, 2e-9, N=1.0), rtol=1e-12)
+    # moving back in time reuses a checkpoint and still equals a fresh solve
+    app.update(t_ink=50.0)
+    steps, dt = app.ink_steps(2e-9, 50.0, 1)
+    direct = diffusion.ftcs(app.ink_start_1d(), 2e-9, app.dx1, dt, steps, bc="noflux")
+    np.testing.assert_allclose(app.ink_num.get_ydata(), direct, rtol=1e-10, atol=1e-12 * direct.max())
+    assert app.values["ink_peak"] == pytest.approx(direct.max(), rel=1e-10)
+    assert app.controls["t_ink"].continuous_update
+
+
+def test_fick_ink_2d_matches_one_solver_call():
+    from flowkit import diffusion
+
+    app = apps.fick_app(panel="ink 2D", D_ink=1e-9, t_ink=200.0)
+    assert app.ax_ink2.get_visible() and not app.ax_ink1.get_visible()
+    steps, dt = app.ink_steps(1e-9, 200.0, 2)
+    direct = diffusion.diffuse_2d(app.ink_start_2d(), 1e-9, app.dx2, dt, steps, bc="noflux")
+    np.testing.assert_allclose(app.ink_field, direct, rtol=1e-10, atol=1e-12 * direct.max())
+    np.testing.assert_allclose(app.ink_image.get_array(), direct / direct.max(), rtol=1e-10, atol=1e-12)
+    # 2D is expensive: its sliders wait for release
+    assert not app.controls["t_ink"].continuous_update and not app.controls["D_ink"].continuous_update
+    before = np.array(app.ink_image.get_array())
+    app.update(t_ink=600.0)
+    assert not np.allclose(app.ink_image.get_array(), before)
+
+
+# --------------------------------------------------------------------------- chapter 3: walk
+def test_walk_app_matches_lattice_gas_gaussian_and_msd():
+    from flowkit import diffusion, randomwalk
+
+    app = apps.walk_app(seed=7, p=0.6, n_walkers=1e6, steps=80)
+    counts, crossings = randomwalk.lattice_gas(app.start_counts(10**6), 80, 0.6, seed=7, gate=app.max_steps)
+    np.testing.assert_array_equal(app.hist.get_data().values, counts / 1e6)
+    x = app.gauss_line.get_xdata()
+    np.testing.assert_allclose(app.gauss_line.get_ydata(), diffusion.gaussian(x.astype(float), 80.0, 0.3, N=1.0),
+                               rtol=1e-12)
+    tracked = randomwalk.msd(app.max_tracked, app.max_steps, 0.6, seed=7)
+    np.testing.assert_allclose(app.msd_line.get_ydata(), tracked[:81], rtol=1e-12)
+    np.testing.assert_allclose(app.theory_line.get_ydata(), 0.6 * np.arange(app.max_steps + 1), rtol=1e-12)
+    assert app.values["net_crossings_total"] == crossings.sum()
+    assert f"since the start = {int(crossings.sum()):,}" in app.readout.value
+    expected = randomwalk.gate_flux(counts[app.max_steps], counts[app.max_steps + 1], 0.6, 1.0, 1.0)
+    assert app.values["gate_flux_expected"] == pytest.approx(expected, rel=1e-12)
+    # a million particles follow the Gaussian: the histogram's second moment is within a few
+    # standard errors of p t = 48 (SE of a mean of x^2: sqrt(2) * 48 / sqrt(1e6) = 0.07; allow 5 SE)
+    assert app.values["msd_histogram"] == pytest.approx(48.0, abs=5 * 0.068)
+
+
+def test_walk_play_drives_steps_and_reseed_changes_history():
+    app = apps.walk_app(seed=3, steps=20)
+    first = app.hist.get_data().values.copy()
+    app.play.value = 60  # what the play button does each tick
+    assert app.params["steps"] == 60
+    assert not np.array_equal(app.hist.get_data().values, first)
+    # the history is one run: 60 steps is the continuation of the 20-step picture with the same seed
+    again = apps.walk_app(seed=3, steps=60)
+    np.testing.assert_array_equal(again.hist.get_data().values, app.hist.get_data().values)
+    seed = app.seed
+    before = app.hist.get_data().values.copy()
+    assert app.reseed(seed + 1) == seed + 1
+    assert not np.array_equal(app.hist.get_data().values, before)
+    # small N: ten particles are still whole particles on the histogram
+    app.update(n_walkers=10)
+    assert np.all(np.isclose((app.hist.get_data().values * 10) % 1, 0))
+
+
+# --------------------------------------------------------------------------- chapter 4: entropy
+def test_entropy_app_reservoirs_match_physics():
+    from flowkit import thermo
+
+    app = apps.entropy_app(split=0.7, V_ratio=2.0, conductance=1e39, t_window=3.0)
+    V1, V2 = 2e-3 * 2 / 3, 2e-3 / 3
+    t = np.linspace(0, 3.0, app._n_times)
+    r = thermo.two_reservoirs(0.7e20, 0.3e20, V1, V2, 300.0, 1e39, t)
+    np.testing.assert_allclose(app.N1_line.get_ydata(), r.N1, rtol=1e-12)
+    np.testing.assert_allclose(app.N2_line.get_ydata(), r.N2, rtol=1e-12)
+    np.testing.assert_allclose(app.mu1_line.get_ydata(), r.mu1 / EV, rtol=1e-12)
+    np.testing.assert_allclose(app.S_line.get_ydata() * 1.380649e-23, r.S - r.S[0], rtol=1e-9, atol=1e-30)
+    assert np.all(np.diff(app.S_line.get_ydata()) >= -1e-9 * app.S_line.get_ydata().max())
+    assert app.values["N1_end"] == pytest.approx(r.N1[-1], rel=1e-12)
+
+
+def test_entropy_app_warns_on_unphysical_onsager_matrix():
+    from flowkit import thermo
+
+    app = apps.entropy_app(view="Onsager", L11=1.0, L12=0.3, L21=0.3, L22=0.5)
+    assert "flowkit-warning" not in app.readout.value
+    theta = np.radians(app.sigma_line.get_xdata())
+    X = np.stack([np.cos(theta), np.sin(theta)], axis=-1)
+    L = np.array([[1.0, 0.3], [0.3, 0.5]])
+    np.testing.assert_allclose(app.sigma_line.get_ydata(), thermo.entropy_production(L, X, 1.0), rtol=1e-12)
+    # hand: sigma T at theta = 0 is L11 = 1, at 90 degrees L22 = 0.5
+    assert app.sigma_line.get_ydata()[0] == pytest.approx(1.0) and app.sigma_line.get_ydata()[90] == pytest.approx(0.5)
+    assert np.all(np.isnan(app.sigma_neg.get_ydata()))
+
+    app.update(L12=1.2, L21=0.2)
+    assert "flowkit-warning" in app.readout.value and "reciprocity" in app.readout.value
+    app.update(L12=1.2, L21=1.2)  # det = 0.5 - 1.44 < 0: some direction destroys entropy
+    assert "flowkit-warning" in app.readout.value and "second law" in app.readout.value
+    assert np.nanmin(app.sigma_neg.get_ydata()) < 0
+    with pytest.raises(ValueError, match="second law"):
+        thermo.validate_onsager([[1.0, 1.2], [1.2, 0.5]])
+
+
+# --------------------------------------------------------------------------- chapter 5: analogies
+def test_analogies_app_couette_and_ink_match_physics():
+    from flowkit import analogies, diffusion
+
+    app = apps.analogies_app(nu=2e-6, D=2e-6, t=5.0)
+    y = app.grid()
+    np.testing.assert_allclose(app.u_exact.get_ydata(), analogies.couette_startup(y, 5.0, 1.0, 2e-6, h=app.gap),
+                               rtol=1e-12)
+    _, u = analogies.couette_startup_numerical(5.0, 1.0, 2e-6, h=app.gap, cells=app.cells, steps=app.cn_steps)
+    np.testing.assert_allclose(app.u_num.get_ydata(), u, rtol=1e-12)
+    c, steps, dt = app.ink_numerical(2e-6, 5.0)
+    assert steps * dt == pytest.approx(5.0, rel=1e-12)
+    assert dt <= diffusion.stable_dt(2e-6, y[1] - y[0])
+    np.testing.assert_allclose(app.c_num.get_ydata(), c, rtol=1e-12)
+    # nu = D: the two panels show the same curve, and both solvers agree with it to 2 %
+    np.testing.assert_allclose(app.c_exact.get_ydata(), app.u_exact.get_ydata(), rtol=1e-12)
+    np.testing.assert_allclose(app.c_num.get_ydata(), app.c_exact.get_ydata(), atol=0.02)
+    np.testing.assert_allclose(app.u_num.get_ydata(), app.u_exact.get_ydata(), atol=0.02)
+    before = app.c_num.get_ydata().copy()
+    app.update(D=8e-6)
+    assert not np.allclose(app.c_num.get_ydata(), before)
+    np.testing.assert_allclose(app.u_exact.get_ydata(), analogies.couette_startup(y, 5.0, 1.0, 2e-6, h=app.gap),
+                               rtol=1e-12)  # nu did not move
+
+
+def test_analogies_app_effusion_crossover():
+    from flowkit import analogies, flux
+
+    app = apps.analogies_app(view="Fermi effusion", n=8.5e28, T=300.0)
+    T = app.cold_line.get_xdata()
+    j = analogies.effusion_flux_fd(8.5e28, m_e, T)
+    np.testing.assert_allclose(app.cold_line.get_ydata(), j / analogies.fermi_effusion_flux(8.5e28, m_e), rtol=1e-12)
+    np.testing.assert_allclose(app.hot_line.get_ydata(), j / flux.effusion_flux(8.5e28, flux.mean_speed(m_e, T)),
+                               rtol=1e-12)
+    # copper at room temperature is deeply degenerate (T_F ~ 8e4 K): flux is the cold value to < 1e-3
+    assert app.values["ratio_to_cold"] == pytest.approx(1.0, abs=1e-3)
+    assert app.cold_marker.get_ydata()[0] == pytest.approx(app.values["ratio_to_cold"], rel=1e-12)
+    app.update(T=1e7)  # T >> T_F: Maxwell, to about 1 % (first correction ~ (T_F/T)^(3/2) ~ 2e-3)
+    assert app.values["ratio_to_maxwell"] == pytest.approx(1.0, abs=0.01)
+    assert app.hot_marker.get_xdata()[0] == 1e7
+
+
+# --------------------------------------------------------------------------- chapter 6: applications
+def test_applications_app_solar_wind_hand_values():
+    from flowkit import applications
+
+    app = apps.applications_app(n_cm3=5.0, v_kms=400.0)
+    # hand: p = 5e6 * 1.67262e-27 kg * (4e5 m/s)^2 = 1.338e-9 Pa = 1.34 nPa;
+    # r/R_E = ((2 * 3.12e-5)^2 / (2 mu0 p))^(1/6) = (3.894e-9 / 3.363e-15)^(1/6) = 10.25
+    assert app.values["pressure_nPa"] == pytest.approx(1.338, rel=1e-3)
+    assert app.values["standoff_RE"] == pytest.approx(10.25, rel=2e-3)
+    assert "1.34&nbsp;nPa" in app.readout.value and "R_E" in app.readout.value
+    n = app.sw_line.get_xdata()
+    np.testing.assert_allclose(app.sw_line.get_ydata(), applications.magnetopause_standoff(n * 1e6, 4e5), rtol=1e-12)
+    before = app.sw_line.get_ydata().copy()
+    app.update(v_kms=800.0)  # r ~ v^(-1/3): doubling v shrinks every point by 2^(-1/3)
+    np.testing.assert_allclose(app.sw_line.get_ydata(), before * 2 ** (-1 / 3), rtol=1e-12)
+
+
+def test_applications_app_coffee_ring_and_nodal_flow():
+    from flowkit import applications
+
+    app = apps.applications_app(view="coffee ring", t_frac=0.5)
+    # hand: [1 - 0.5^(3/4)]^(4/3) = (1 - 0.59460)^(4/3) = 0.40540^(4/3) = 0.2999
+    assert app.values["deposit_fraction"] == pytest.approx(0.2999, abs=2e-4)
+    t = app.dep_line.get_xdata()
+    np.testing.assert_allclose(app.dep_line.get_ydata(), applications.coffee_ring_deposit(t, 1.0), rtol=1e-12)
+    r = app.flux_line.get_xdata()
+    np.testing.assert_allclose(app.flux_line.get_ydata(), applications.coffee_ring_flux(r, 1.0), rtol=1e-12)
+    before = app.vel_line.get_ydata().copy()
+    app.update(t_frac=0.9)  # v ~ 1/(t_f - t): from 0.5 to 0.1 left, five times faster everywhere
+    np.testing.assert_allclose(app.vel_line.get_ydata(), 5 * before, rtol=1e-12)
+    assert app.dep_marker.get_xdata()[0] == 0.9
+
+    app.update(view="nodal flow", U_um_s=10.0, L_um=50.0, D=1e-10)
+    # hand: Pe = 1e-5 * 5e-5 / 1e-10 = 5
+    assert app.values["peclet"] == pytest.approx(5.0, rel=1e-12)
+    assert "flow wins" in app.readout.value
+    app.update(D=1e-9, U_um_s=1.0, L_um=10.0)  # Pe = 1e-6 * 1e-5 / 1e-9 = 0.01
+    assert app.values["peclet"] == pytest.approx(0.01, rel=1e-12) and "diffusion wins" in app.readout.value
+    D = app.pe_line.get_xdata()
+    np.testing.assert_allclose(app.pe_line.get_ydata(), applications.nodal_peclet(1e-6, 1e-5, D), rtol=1e-12)
+
+
+# --------------------------------------------------------------------------- the cached static layer
+def test_fast_redraw_matches_a_full_draw(app):
+    """After a slider move, the canvas (static layer pasted + moving artists) looks like a
+    complete draw: at most 0.5 % of pixels differ (a line may cover a spine by a pixel)."""
+    app.figure.canvas.draw()
+    name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
+    low, high = control_range(widget)
+    app.update(**{name: low + 0.37 * (high - low)})
+    fast_before = app.layers.fast_draws
+    app.figure.canvas.draw()
+    app.update(**{name: low + 0.41 * (high - low)})
+    app.figure.canvas.draw()
+    fast = np.asarray(app.figure.canvas.buffer_rgba()).copy()
+    buf = io.BytesIO()
+    app.figure.savefig(buf, format="rgba", dpi=app.figure.dpi)  # savefig: always the ordinary full draw
+    full = np.frombuffer(buf.getvalue(), np.uint8).reshape(fast.shape)
+    differ = np.abs(fast.astype(int) - full.astype(int)).max(axis=-1) > 40
+    assert differ.mean() < 0.005
+    assert app.layers.full_draws >= 1 and app.layers.fast_draws >= fast_before
+
+
+def test_static_layer_redraws_only_when_the_frame_changes():
+    app = apps.flux_app()
+    app.figure.canvas.draw()
+    full = app.layers.full_draws
+    for beta in (0.1, 0.2, 0.3):
+        app.update(beta=beta)
+        app.figure.canvas.draw()
+    assert app.layers.full_draws == full and app.layers.fast_draws >= 3
+    app.ax_four.set_ylim(-9, 9)  # a new frame: ticks change, the static layer is redrawn
+    app.figure.canvas.draw()
+    assert app.layers.full_draws == full + 1
+    # every title/axis is back after the draw (nothing left hidden)
+    assert app.ax_four.axison and app.ax_four.title.get_visible()
+    assert all(line.get_visible() for line in app.ax_four.lines)
+
+
+def test_nice_upper_ladder():
+    from flowkit.apps._base import nice_upper
+
+    assert nice_upper(0.047) == pytest.approx(0.05)
+    assert nice_upper(1.0) == 1.0 and nice_upper(1.01) == 1.5 and nice_upper(7.2) == 10.0
+    assert nice_upper(0.0) == 1.0
+
+
+def test_kernels_run_on_one_thread_during_a_redraw_and_threads_are_restored():
+    numba = pytest.importorskip("numba")
+    before = numba.get_num_threads()
+    app = apps.walk_app(steps=10)
+    seen = []
+    original = app._redraw
+    app._redraw = lambda p: seen.append(numba.get_num_threads()) or original(p)
+    app.update(steps=12)
+    assert seen == [1] and numba.get_num_threads() == before
+
+
+def test_static_layer_can_be_switched_off():
+    app = apps.flux_app()
+    app.layers.enabled = False
+    app.update(beta=0.2)
+    app.figure.canvas.draw()
+    assert app.layers.fast_draws == 0 and app.ax_four.axison
+
+
+def test_static_layer_keeps_an_axes_that_was_switched_off():
+    app = apps.applications_app(view="coffee ring")
+    app.figure.canvas.draw()
+    app.ax_vel.set_axis_off()
+    app.update(t_frac=0.3)
+    app.figure.canvas.draw()
+    app.update(t_frac=0.4)
+    app.figure.canvas.draw()
+    assert not app.ax_vel.axison and app.ax_dep.axison
