@@ -86,6 +86,9 @@ _LOCATE_APP = r"""
   const label = slider ? slider.querySelector('.widget-label') : null;
   window.__fk.watch(readout, canvas);
   window.__fk.box = box;
+  // After run-all the notebook sits at its last cell; JupyterLab's windowed
+  // notebook does not paint outputs far off screen, so bring the app into view.
+  box.scrollIntoView({block: 'center'});
   return {found: readouts.length, box: true, label: label ? label.textContent.trim() : ''};
 }
 """ % {"handle": json.dumps(SLIDER_HANDLE), "canvas": json.dumps(IPYMPL_CANVAS)}
