@@ -17,7 +17,7 @@ All closed form; this module never imports numba.
 import numpy as np
 from scipy import constants as _c
 
-from ._validate import nonnegative, positive
+from ._validate import nonnegative, positive, probability
 
 __all__ = [
     "EARTH_DIPOLE_FIELD",
@@ -26,6 +26,8 @@ __all__ = [
     "coffee_ring_flux",
     "coffee_ring_velocity",
     "coffee_ring_deposit",
+    "drop_evaporation_rate",
+    "drop_drying_time",
     "stokes_einstein",
     "nodal_peclet",
     "nodal_profile",
@@ -202,6 +204,117 @@ def coffee_ring_deposit(t, t_f):
     """
     t, t_f = _time_fraction(t, t_f)
     return _out((1.0 - (1.0 - t / t_f) ** 0.75) ** (4.0 / 3.0))
+
+
+def drop_evaporation_rate(R, D_v, c_sat, humidity):
+    """Mass lost per second by a thin pinned drop drying by vapour diffusion.
+
+    When evaporation is limited by the diffusion of vapour into still air,
+    the vapour density around the drop obeys Laplace's equation, equal to
+    ``c_sat`` on the liquid surface and to ``humidity * c_sat`` far away. As
+    the contact angle goes to zero the drop becomes a disc on the table and
+    the outgoing diffusive current is that of a conducting disc of radius
+    ``R`` (capacitance ``8 eps0 R``) with only the upper half-space open:
+
+    ``-dm/dt = 4 D_v c_sat (1 - humidity) R``.
+
+    It grows with the radius, not the area, because the vapour has to diffuse
+    away over a distance of order ``R``. This is the theta -> 0 limit used by
+    Deegan et al. (Phys. Rev. E 62, 756 (2000)); for a finite contact angle
+    ``theta`` (radians, below 90 degrees) Hu & Larson (J. Phys. Chem. B 106,
+    1334 (2002)) fitted the exact result as
+    ``pi R D_v c_sat (1 - humidity) (0.27 theta^2 + 1.30)``, i.e. this value
+    times ``pi (0.27 theta^2 + 1.30) / 4`` (1.02 at theta -> 0, where the fit
+    is 2 % above the exact 4; 1.12 at 40 degrees).
+
+    Parameters
+    ----------
+    R : float or array_like
+        Contact-line (footprint) radius in m (> 0).
+    D_v : float or array_like
+        Diffusion coefficient of the vapour in air in m^2/s (> 0); water
+        vapour at 25 C: about 2.5e-5.
+    c_sat : float or array_like
+        Saturated vapour density at the liquid surface in kg/m^3 (>= 0);
+        water at 25 C: about 0.023.
+    humidity : float or array_like
+        Relative humidity of the far air, in [0, 1].
+
+    Returns
+    -------
+    float or ndarray
+        Evaporation rate ``-dm/dt`` in kg/s (positive: the drop loses mass).
+
+    Examples
+    --------
+    >>> print(f"{drop_evaporation_rate(1e-3, 2.5e-5, 0.02, 0.5):.4g}")   # 4 * 2.5e-5 * 0.02 * 0.5 * 1e-3
+    1e-09
+    """
+    R = positive("R", R, "a drop (contact-line) radius in m")
+    D_v = positive("D_v", D_v, "a vapour diffusion coefficient in m^2/s")
+    c_sat = nonnegative("c_sat", c_sat, "a saturated vapour density in kg/m^3")
+    humidity = probability("humidity", humidity, "a relative humidity")
+    return _out(4.0 * np.asarray(D_v) * np.asarray(c_sat) * (1.0 - np.asarray(humidity)) * np.asarray(R))
+
+
+def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
+    """Time for a thin pinned drop to dry at the rate of :func:`drop_evaporation_rate`.
+
+    A thin spherical cap of footprint radius ``R`` and small contact angle
+    ``theta`` holds ``pi R^3 theta / 4`` of liquid. With the contact line
+    pinned the rate stays close to its initial value while the drop thins
+    (within about 10 %, Hu & Larson, J. Phys. Chem. B 106, 1334 (2002)), so
+    the drying time is the initial mass over the rate:
+
+    ``t_f = density pi R^3 theta / 4 / (4 D_v c_sat (1 - humidity) R)``,
+
+    which scales as ``R^2``: a drop ten times narrower dries a hundred times
+    sooner. This is the ``t_f`` of :func:`coffee_ring_deposit`.
+
+    Parameters
+    ----------
+    R : float or array_like
+        Contact-line radius in m (> 0).
+    theta : float or array_like
+        Initial contact angle in radians, in (0, pi/2]; the thin-cap volume
+        is accurate to a few per cent below about 0.5 rad (30 degrees).
+    D_v : float or array_like
+        Vapour diffusion coefficient in air in m^2/s (> 0).
+    c_sat : float or array_like
+        Saturated vapour density in kg/m^3 (> 0).
+    humidity : float or array_like
+        Relative humidity of the far air, in [0, 1) (saturated air never
+        dries the drop).
+    density : float or array_like, optional
+        Density of the liquid in kg/m^3 (> 0), default 997 (water at 25 C).
+
+    Returns
+    -------
+    float or ndarray
+        Drying time in s.
+
+    Examples
+    --------
+    >>> round(drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 0.5, density=1000.0), 3)  # 100 pi s
+    314.159
+    """
+    theta = positive("theta", theta, "a contact angle in radians")
+    if np.any(np.asarray(theta) > np.pi / 2):
+        raise ValueError(
+            f"theta must lie in (0, pi/2] (a contact angle in radians for a thin drop); "
+            f"got {float(np.max(theta))!r}"
+        )
+    c_sat = positive("c_sat", c_sat, "a saturated vapour density in kg/m^3")
+    humidity = probability("humidity", humidity, "a relative humidity")
+    if np.any(np.asarray(humidity) >= 1.0):
+        raise ValueError(
+            "humidity must lie in [0, 1) for the drop to dry (saturated air takes up no vapour); "
+            f"got {float(np.max(humidity))!r}"
+        )
+    density = positive("density", density, "a liquid density in kg/m^3")
+    rate = drop_evaporation_rate(R, D_v, c_sat, humidity)
+    R = np.asarray(R, dtype=float)
+    return _out(np.asarray(density) * np.pi * R**3 * np.asarray(theta) / 4.0 / np.asarray(rate))
 
 
 def stokes_einstein(radius, T=310.0, eta=1.0e-3):

@@ -385,13 +385,13 @@ def validate_onsager(L):
     if asym > tol:
         i, j = np.unravel_index(np.argmax(np.abs(L - L.T)), L.shape)
         raise ValueError(
-            f"L must be symmetric (Onsager reciprocity, L_ij = L_ji); got L[{i},{j}] = {float(L[i, j])!r} "
-            f"but L[{j},{i}] = {float(L[j, i])!r}"
+            f"L must be symmetric (Onsager reciprocity, L_ij = L_ji); got L_{i + 1}{j + 1} = {float(L[i, j]):.6g} "
+            f"but L_{j + 1}{i + 1} = {float(L[j, i]):.6g}"
         )
     lowest = np.linalg.eigvalsh(0.5 * (L + L.T)).min() if L.size else 0.0
     if lowest < -tol:
         raise ValueError(
-            f"L must be positive semidefinite (second law): it has eigenvalue {float(lowest)!r} < 0, "
+            f"L must be positive semidefinite (second law): it has eigenvalue {float(lowest):.6g} < 0, "
             "which would let entropy decrease for forces along that eigenvector"
         )
     return L

@@ -220,3 +220,76 @@ def test_nodal_profile_rejects_positions_outside_the_node():
         nodal_profile(-0.1, 1e-6, 1.0, 1e-9)
     with pytest.raises(ValueError, match="D must be > 0"):
         nodal_profile(0.1, 1e-6, 1.0, 0.0)
+
+
+# --- drop evaporation and drying time (coffee ring, thin-drop limit) ---------------------------
+
+def test_drop_evaporation_rate_by_hand():
+    # 4 D_v c_sat (1 - H) R with R = 1 mm, D_v = 2.5e-5 m^2/s, c_sat = 0.02 kg/m^3, H = 0.5:
+    # 4 * 2.5e-5 = 1e-4; * 0.02 = 2e-6; * 0.5 = 1e-6; * 1e-3 m = 1e-9 kg/s (rtol 1e-12)
+    assert ap.drop_evaporation_rate(1e-3, 2.5e-5, 0.02, 0.5) == pytest.approx(1e-9, rel=1e-12)
+    # dry air doubles it (1 - H = 1 instead of 0.5); saturated air stops it
+    assert ap.drop_evaporation_rate(1e-3, 2.5e-5, 0.02, 0.0) == pytest.approx(2e-9, rel=1e-12)
+    assert ap.drop_evaporation_rate(1e-3, 2.5e-5, 0.02, 1.0) == 0.0
+    # linear in R (not R^2): radii 1, 2, 4 mm give 1, 2, 4 ng/s
+    R = np.array([1e-3, 2e-3, 4e-3])
+    np.testing.assert_allclose(ap.drop_evaporation_rate(R, 2.5e-5, 0.02, 0.5), [1e-9, 2e-9, 4e-9], rtol=1e-12)
+
+
+def test_drop_evaporation_rate_integrates_the_disc_flux_profile():
+    # Independent route: a conducting disc of radius R held at potential V carries surface charge
+    # 2 eps0 V / (pi sqrt(R^2 - r^2)) on each face (total 8 eps0 V R). For the vapour, c - c_far
+    # plays V, so the upper face loses J(r) = (2 D_v dc / (pi R)) (1 - r^2/R^2)^(-1/2), which is
+    # J(0) times coffee_ring_flux. Integrating J over the footprint numerically (QUADPACK handles
+    # the integrable 1/sqrt end point to ~1e-10) must give the closed form (rtol 1e-8).
+    R, D_v, c_sat, H = 2.5e-3, 2.4e-5, 0.023, 0.3
+    J0 = 2.0 * D_v * c_sat * (1.0 - H) / (np.pi * R)
+    total, err = quad(lambda r: 2.0 * np.pi * r * J0 * ap.coffee_ring_flux(r, R), 0.0, R, epsabs=0.0, epsrel=1e-11, limit=200)
+    assert err < 1e-9 * total
+    assert ap.drop_evaporation_rate(R, D_v, c_sat, H) == pytest.approx(total, rel=1e-8)
+
+
+def test_drop_drying_time_by_hand():
+    # thin cap volume pi R^3 theta / 4 with R = 1 mm, theta = 0.4: pi * 1e-9 * 0.1 = pi * 1e-10 m^3;
+    # at 1000 kg/m^3 the mass is pi * 1e-7 kg. Rate 1e-9 kg/s (test above): t_f = 100 pi = 314.159 s.
+    t_f = ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 0.5, density=1000.0)
+    assert t_f == pytest.approx(100 * np.pi, rel=1e-12)
+    # default density 997 kg/m^3 (water at 25 C): 0.997 times that
+    assert ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 0.5) == pytest.approx(99.7 * np.pi, rel=1e-12)
+    # t_f ~ R^2: a drop 10 times narrower dries 100 times sooner
+    assert ap.drop_drying_time(1e-4, 0.4, 2.5e-5, 0.02, 0.5, density=1000.0) == pytest.approx(np.pi, rel=1e-12)
+    # the drying time is mass / rate for the notebook's drop (R = 1 mm, 0.35 rad, 50 % humidity)
+    c_sat = 3.17e3 * 0.018015 / (8.314462618 * 298.15)  # ideal-gas water vapour, about 0.0230 kg/m^3
+    rate = ap.drop_evaporation_rate(1e-3, 2.5e-5, c_sat, 0.5)
+    assert ap.drop_drying_time(1e-3, 0.35, 2.5e-5, c_sat, 0.5) == pytest.approx(
+        997.0 * np.pi * 1e-9 * 0.35 / 4 / rate, rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: ap.drop_evaporation_rate(0.0, 2.5e-5, 0.02, 0.5), "R"),
+        (lambda: ap.drop_evaporation_rate(1e-3, -2.5e-5, 0.02, 0.5), "D_v"),
+        (lambda: ap.drop_evaporation_rate(1e-3, 2.5e-5, -0.02, 0.5), "c_sat"),
+        (lambda: ap.drop_evaporation_rate(1e-3, 2.5e-5, 0.02, 1.2), "humidity"),
+        (lambda: ap.drop_evaporation_rate(1e-3, 2.5e-5, 0.02, -0.1), "humidity"),
+        (lambda: ap.drop_drying_time(-1e-3, 0.4, 2.5e-5, 0.02, 0.5), "R"),
+        (lambda: ap.drop_drying_time(1e-3, 0.0, 2.5e-5, 0.02, 0.5), "theta"),
+        (lambda: ap.drop_drying_time(1e-3, 2.0, 2.5e-5, 0.02, 0.5), "theta"),
+        (lambda: ap.drop_drying_time(1e-3, 0.4, 0.0, 0.02, 0.5), "D_v"),
+        (lambda: ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.0, 0.5), "c_sat"),
+        (lambda: ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 1.0), "humidity"),
+        (lambda: ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 1.5), "humidity"),
+        (lambda: ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 0.5, density=0.0), "density"),
+    ],
+)
+def test_drop_helpers_reject_bad_input(call, name):
+    with pytest.raises(ValueError, match=rf"\b{name} must"):
+        call()
+
+
+def test_drop_drying_time_message_for_saturated_air_and_steep_drop():
+    with pytest.raises(ValueError, match=r"humidity must lie in \[0, 1\) for the drop to dry.*got 1\.0"):
+        ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 1.0)
+    with pytest.raises(ValueError, match=r"theta must lie in \(0, pi/2\].*got 2\.0"):
+        ap.drop_drying_time(1e-3, 2.0, 2.5e-5, 0.02, 0.5)

@@ -352,6 +352,40 @@ def test_entropy_app_reservoirs_match_physics():
     assert app.values["N1_end"] == pytest.approx(r.N1[-1], rel=1e-12)
 
 
+def test_entropy_reservoir_sliders_follow_the_pointer_and_resolve_each_move():
+    from flowkit import thermo
+
+    app = apps.entropy_app(split=0.7, V_ratio=2.0, conductance=1e39, t_window=3.0)
+    for name in ("split", "V_ratio", "conductance", "t_window", "L11", "L12", "L21", "L22"):
+        assert app.controls[name].continuous_update, name
+    # no cache: moving back and forth gives a fresh solve for the current settings each time
+    app.update(split=0.3)
+    app.update(split=0.7, t_window=50.0)
+    t = np.linspace(0, 50.0, app._n_times)
+    r = thermo.two_reservoirs(0.7e20, 0.3e20, 2e-3 * 2 / 3, 2e-3 / 3, 300.0, 1e39, t)
+    np.testing.assert_allclose(app.N1_line.get_ydata(), r.N1, rtol=1e-12)
+    # 50 s is many relaxation times (tau = N f*(1-f*)/(G k T) = 1e20 (2/9) / (1e39 * 4.14e-21) = 5.4 s):
+    # the end state N1 = N V1/V = 2/3 * 1e20 to 1e-3 relative
+    assert app.values["N1_end"] == pytest.approx(2e20 / 3, rel=1e-3)
+    # the mu axis encloses both curves
+    lo, hi = app.ax_mu.get_ylim()
+    assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+
+
+def test_entropy_mu_limits_snap_to_a_ladder():
+    from flowkit.apps.entropy import _snapped_limits
+
+    # span 0.08 eV: step = next of 1-2-5 above 0.08/4 = 0.02; pad 0.03 * 0.08 = 0.0024
+    # -> floor(-0.5024/0.02) = -26 and ceil(-0.4176/0.02) = -20: limits -0.52 and -0.40
+    lo, hi = _snapped_limits(-0.5, -0.42)
+    assert lo == pytest.approx(-0.52) and hi == pytest.approx(-0.40)
+    # a slightly different range lands on the same limits (no new frame to draw)
+    assert _snapped_limits(-0.499, -0.421) == (lo, hi)
+    # equal potentials: a 1 meV minimum span keeps the axis open
+    lo, hi = _snapped_limits(-0.3, -0.3)
+    assert lo < -0.3 < hi and hi - lo <= 0.002 + 1e-12
+
+
 def test_entropy_app_warns_on_unphysical_onsager_matrix():
     from flowkit import thermo
 
@@ -367,6 +401,10 @@ def test_entropy_app_warns_on_unphysical_onsager_matrix():
 
     app.update(L12=1.2, L21=0.2)
     assert "flowkit-warning" in app.readout.value and "reciprocity" in app.readout.value
+    assert "L_12 = 1.2 but L_21 = 0.2" in app.readout.value and "np.float64" not in app.readout.value
+    # a browser slider stepping by 0.05 from -1.5 can send -1.5 + 54 * 0.05 = 1.2000000000000002
+    app.update(L12=-1.5 + 54 * 0.05)
+    assert "L_12 = 1.2 but" in app.readout.value
     app.update(L12=1.2, L21=1.2)  # det = 0.5 - 1.44 < 0: some direction destroys entropy
     assert "flowkit-warning" in app.readout.value and "second law" in app.readout.value
     assert np.nanmin(app.sigma_neg.get_ydata()) < 0
@@ -456,6 +494,49 @@ def test_applications_app_coffee_ring_and_nodal_flow():
     assert app.values["peclet"] == pytest.approx(0.01, rel=1e-12) and "diffusion wins" in app.readout.value
     D = app.pe_line.get_xdata()
     np.testing.assert_allclose(app.pe_line.get_ydata(), applications.nodal_peclet(1e-6, 1e-5, D), rtol=1e-12)
+
+
+def test_applications_app_nodal_profile_matches_physics():
+    from flowkit import applications
+
+    app = apps.applications_app(view="nodal flow", U_um_s=10.0, L_um=50.0, D=1e-10)
+    assert app.ax_pe.get_visible() and app.ax_prof.get_visible() and not app.ax_sw.get_visible()
+    # the plotted profile is nodal_profile at x = (x/L) * L for these U, L, D
+    xL = app.prof_line.get_xdata()
+    assert xL[0] == 0.0 and xL[-1] == 1.0
+    expected = applications.nodal_profile(xL * 50e-6, 10e-6, 50e-6, 1e-10)
+    np.testing.assert_allclose(app.prof_line.get_ydata(), expected, rtol=1e-12)
+    # hand, Pe = 5: c(0)/<c> = 5 / (1 - e^-5) = 5 / 0.993262 = 5.03392; c(L)/<c> = 5.03392 e^-5 = 0.033918
+    assert app.prof_line.get_ydata()[0] == pytest.approx(5.03392, rel=1e-5)
+    assert app.prof_line.get_ydata()[-1] == pytest.approx(0.033918, rel=1e-4)
+    # left/right ratio e^5 = 148.41 (readout, 3 figures) and its log10 = 5 / ln 10 = 2.171472
+    assert app.values["log10_left_right_ratio"] == pytest.approx(2.171472, rel=1e-6)
+    assert "= 148 (" in app.readout.value and "Pe</b> = 5.00" in app.readout.value
+    # the frame fits the profile: the top of the log axis (10, 1e4 or 1e7) is the first above 1.5 c(0) = 7.55
+    assert app.ax_prof.get_ylim()[1] == pytest.approx(10.0)
+
+    before = app.prof_line.get_ydata().copy()
+    line = app.prof_line
+    app.update(D=1e-9, U_um_s=1.0, L_um=10.0)  # Pe = 0.01: almost flat, c = 1 + Pe (1/2 - x/L) to O(Pe^2)
+    assert app.prof_line is line  # updated in place, not re-plotted
+    assert not np.allclose(app.prof_line.get_ydata(), before)
+    np.testing.assert_allclose(app.prof_line.get_ydata(), 1 + 0.01 * (0.5 - xL), atol=2e-5)  # Pe^2/12 ~ 1e-5
+    # e^0.01 = 1.01005: three figures
+    assert "= 1.01 (" in app.readout.value
+
+    app.update(D=1e-14, U_um_s=50.0, L_um=200.0)  # Pe = 5e-5 * 2e-4 / 1e-14 = 1e6: e^Pe overflows a float
+    # hand: log10(e^1e6) = 1e6 / ln 10 = 434294.48; 10^0.48190 = 3.0332
+    assert app.values["log10_left_right_ratio"] == pytest.approx(434294.4819, rel=1e-9)
+    assert "3.03\u00d710<sup>434294</sup>" in app.readout.value
+    np.testing.assert_allclose(app.prof_line.get_ydata(),
+                               applications.nodal_profile(xL * 2e-4, 5e-5, 2e-4, 1e-14), rtol=1e-12)
+    assert app.prof_line.get_ydata()[0] == pytest.approx(1e6, rel=1e-12)  # Pe / (1 - e^-Pe) = Pe
+    assert app.ax_prof.get_ylim()[1] == pytest.approx(1e7)  # 1.5 c(0) = 1.5e6
+    app.update(D=1e-11, U_um_s=10.0, L_um=50.0)  # Pe = 50: 1.5 c(0) = 75, first rung above is 1e4
+    assert app.ax_prof.get_ylim()[1] == pytest.approx(1e4)
+    curves = app._curves()
+    np.testing.assert_array_equal(curves["x_over_L"], xL)
+    np.testing.assert_array_equal(curves["concentration_over_mean"], app.prof_line.get_ydata())
 
 
 # --------------------------------------------------------------------------- the cached static layer

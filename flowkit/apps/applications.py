@@ -11,21 +11,27 @@ marker; beside it the evaporation flux over the drop
 (:func:`flowkit.applications.coffee_ring_flux`) and the outward flow it
 drives at the chosen time (:func:`flowkit.applications.coffee_ring_velocity`).
 
-View "nodal flow": Peclet number Pe = U L / D
+View "nodal flow": on the left, the Peclet number Pe = U L / D
 (:func:`flowkit.applications.nodal_peclet`) against the carrier's diffusion
 coefficient, with Pe = 1 marked: to the left of the crossing the cilia-driven
-flow wins and carriers pile up on the left of the node.
+flow wins and carriers pile up on the left of the node. On the right, the
+steady carrier concentration across the node, c(x) / <c> against x / L on a
+log axis (:func:`flowkit.applications.nodal_profile`), a straight line of
+slope -Pe that is flat when diffusion wins; the readout gives the left/right
+ratio c(0) / c(L) = exp(Pe) next to Pe.
 
 Every control is closed-form (microseconds), so all use
 ``continuous_update=True``.
 """
+
+import math
 
 import ipywidgets as widgets
 import numpy as np
 
 from .. import applications as phys
 from .. import style
-from ._base import SliderApp, float_slider, log_slider, quantity
+from ._base import SliderApp, float_slider, log_slider, quantity, sci
 
 __all__ = ["ApplicationsApp", "applications_app"]
 
@@ -35,8 +41,19 @@ _UM = 1e-6  # m per µm
 _NPA = 1e-9  # Pa per nPa
 
 
+def _power_of_ten(log10_value, digits=3):
+    """HTML for 10**log10_value, also when the number itself would overflow a float."""
+    if log10_value < 300.0:
+        return sci(10.0**log10_value, digits)
+    exponent = math.floor(log10_value)
+    mantissa = 10.0 ** (log10_value - exponent)
+    if round(mantissa, digits - 1) >= 10.0:  # rounding carried into the next decade
+        mantissa, exponent = 1.0, exponent + 1
+    return f"{mantissa:.{digits - 1}f}\u00d710<sup>{exponent}</sup>"
+
+
 class ApplicationsApp(SliderApp):
-    """Solar-wind stand-off, coffee-ring deposit, nodal-flow Peclet number.
+    """Solar-wind stand-off, coffee-ring deposit, nodal-flow Peclet number and profile.
 
     Controls (all ``continuous_update=True``):
 
@@ -62,6 +79,8 @@ class ApplicationsApp(SliderApp):
     _t_grid = np.linspace(0.0, 1.0, 201)
     _r_grid = np.linspace(0.0, 0.99, 150)  # r / R, inside the contact line
     _D_grid = np.logspace(-14.0, -9.0, 150)
+    _x_grid = np.linspace(0.0, 1.0, 401)  # x / L across the node
+    _profile_floor = 1e-3  # bottom of the log axis for c / <c>
 
     def _controls(self):
         return {
@@ -105,7 +124,7 @@ class ApplicationsApp(SliderApp):
         ax.set_xlabel("r / R")
         ax.legend(loc="upper left", fontsize="small")
 
-        ax = self.ax_pe = fig.add_subplot(gs[:], label="nodal")
+        ax = self.ax_pe = fig.add_subplot(gs[0], label="nodal")
         (self.pe_line,) = ax.loglog([], [], color=c[0], label="Pe = U L / D")
         (self.pe_marker,) = ax.loglog([], [], "o", color=c[3])
         ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="Pe = 1")
@@ -115,12 +134,22 @@ class ApplicationsApp(SliderApp):
         ax.set_ylabel("Péclet number")
         ax.legend(loc="upper right", fontsize="small")
 
+        ax = self.ax_prof = fig.add_subplot(gs[1], label="nodal profile")
+        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady c(x) / ⟨c⟩")
+        ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="uniform (Pe → 0)")
+        ax.set_xlim(0.0, 1.0)
+        ax.set_ylim(self._profile_floor, 10.0)
+        ax.set_xlabel("position across the node x / L (flow goes to x = 0)")
+        ax.set_ylabel("c / ⟨c⟩")
+        ax.legend(loc="upper right", fontsize="small")
+
     def _redraw(self, p):
         view = p["view"]
         self.ax_sw.set_visible(view == "solar wind")
         self.ax_dep.set_visible(view == "coffee ring")
         self.ax_vel.set_visible(view == "coffee ring")
         self.ax_pe.set_visible(view == "nodal flow")
+        self.ax_prof.set_visible(view == "nodal flow")
 
         n, v = p["n_cm3"] * _CM3, p["v_kms"] * _KMS
         self.sw_n_cm3 = self._n_grid_cm3
@@ -148,19 +177,31 @@ class ApplicationsApp(SliderApp):
         peclet = float(phys.nodal_peclet(U, L, D))
         self.pe_line.set_data(self._D_grid, self.peclet_curve)
         self.pe_marker.set_data([D], [peclet])
+        self.x_over_L = self._x_grid
+        self.nodal_concentration = phys.nodal_profile(self._x_grid * L, U, L, D)
+        self.prof_line.set_data(self._x_grid, self.nodal_concentration)
+        # the top of the log axis is 10, 1e4 or 1e7 (steps of three decades), so dragging D
+        # across its five decades repaints the frame (ticks, labels) only twice
+        decades = math.log10(1.5 * float(self.nodal_concentration[0])) - 1.0
+        top = 10.0 ** (1 + 3 * max(0, math.ceil(decades / 3.0)))
+        self.ax_prof.set_ylim(self._profile_floor, top)
+        # c(0) / c(L) = exp(Pe) overflows a float beyond Pe ~ 709: keep its logarithm
+        log10_ratio = peclet / math.log(10.0)
 
         self.values = {
             "standoff_RE": standoff,
             "pressure_nPa": pressure / _NPA,
             "deposit_fraction": deposit,
             "peclet": peclet,
+            "log10_left_right_ratio": log10_ratio,
         }
         winner = "flow wins: carriers pile up on the left" if peclet > 1 else "diffusion wins: no left-right bias"
         return "<br>".join([
             quantity("stand-off", standoff, "R_E") + " &nbsp; "
             + quantity("wind pressure n m_p v²", pressure / _NPA, "nPa"),
             quantity("solute at the rim", deposit) + f" at t/t_f = {tf:.2f}",
-            quantity("Pe", peclet) + f" ({winner})",
+            quantity("Pe", peclet) + " &nbsp; <b>left/right</b> c(0)/c(L) = e<sup>Pe</sup> = "
+            + _power_of_ten(log10_ratio) + f" ({winner})",
         ])
 
     def _curves(self):
@@ -174,6 +215,8 @@ class ApplicationsApp(SliderApp):
             "velocity_times_tf_over_R": self.velocity_profile,
             "D_m2_s": self.D_curve,
             "peclet": self.peclet_curve,
+            "x_over_L": self.x_over_L,
+            "concentration_over_mean": self.nodal_concentration,
         }
 
 
