@@ -411,12 +411,22 @@ def _fd(j, eta):
     return out
 
 
+def _fd_scaled_series(j, eta):
+    # F_j(eta) e^-eta for eta < -2: the Boltzmann factor divided out, so it tends
+    # to 1 instead of underflowing to 0 deep in the classical regime.
+    k = np.arange(1, 41)
+    terms = (-1.0) ** (k + 1) * np.exp(np.multiply.outer(eta, k - 1)) / k ** (j + 1)
+    return terms.sum(axis=-1)
+
+
 def _fd1(eta):
     # F_1(eta) = -Li_2(-e^eta), exact via scipy's spence (Li_2(z) = spence(1 - z)),
     # reflected for eta > 0 so e^eta never overflows: F_1(eta) = eta^2/2 + pi^2/6 - F_1(-eta).
+    # Below eta = -2 the alternating series is used: 1 + e^eta rounds to 1 there,
+    # and spence would lose every digit by eta ~ -37.
     eta = np.asarray(eta, dtype=float)
     a = -np.abs(eta)
-    f_neg = -spence(1.0 + np.exp(a))
+    f_neg = np.where(a < -2.0, _fd_series(1, a), -spence(1.0 + np.exp(a)))
     return np.where(eta > 0, 0.5 * eta**2 + np.pi**2 / 6.0 - f_neg, f_neg)
 
 
@@ -500,9 +510,28 @@ def effusion_flux_fd(n, mass, T, g=2):
     T = positive("T", T, "an absolute temperature in K (use fermi_effusion_flux for T = 0)")
     g = count("g", g, "a spin degeneracy", minimum=1)
     n, mass, T = np.broadcast_arrays(np.asarray(n), np.asarray(mass), np.asarray(T))
-    kT = k_B * T
-    # ln(n lambda^3 / g) without forming lambda^3 (it overflows as T -> 0)
-    log_y = np.log(n / g) + 1.5 * np.log(2.0 * np.pi * hbar**2 / (mass * kT))
-    eta = _log_f12_inverse(np.atleast_1d(log_y)).reshape(log_y.shape)
-    ratio = _fd1(eta) / _fd(0.5, eta)
-    return _out(n * np.sqrt(kT / (2.0 * np.pi * mass)) * ratio)
+    shape = n.shape
+    n, mass, T = n.ravel(), mass.ravel(), T.ravel()
+    # ln(n lambda^3 / g) as a sum of logs: neither lambda^3 nor m k T may
+    # under- or overflow at extreme temperatures.
+    log_y = np.log(n) - np.log(g) + 1.5 * (np.log(2.0 * np.pi * hbar**2) - np.log(mass) - np.log(k_B) - np.log(T))
+    # Three regimes. Classical (n lambda^3/g < e^-30): eta = ln y to O(y^2) and
+    # the quantum correction to the flux is O(y) < 1e-13. Degenerate
+    # (ln y > 21, i.e. eta > 1e6): the thermal correction (pi^2/6)(kT/E_F)^2
+    # is below 2e-12, so the T = 0 flux is exact to double precision.
+    # In between, Newton on ln F_{1/2}.
+    degenerate = log_y > 21.0
+    middle = (log_y >= -30.0) & ~degenerate
+    eta = log_y.copy()
+    eta[middle] = _log_f12_inverse(log_y[middle])
+    # F_1/F_{1/2}: from Boltzmann-scaled series when eta < -2 (tends to 1, no 0/0)
+    ratio = np.ones_like(eta)
+    low = ~degenerate & (eta < -2.0)
+    ratio[low] = _fd_scaled_series(1, eta[low]) / _fd_scaled_series(0.5, eta[low])
+    high = middle & (eta >= -2.0)
+    ratio[high] = _fd1(eta[high]) / _fd(0.5, eta[high])
+    flux = n * np.sqrt(k_B * T / (2.0 * np.pi * mass)) * ratio
+    flux[degenerate] = fermi_effusion_flux(n[degenerate], mass[degenerate], g)
+    if not np.all(np.isfinite(flux)):
+        raise ValueError(f"T gives a flux outside float64 range for this n and mass; got T from {float(T.min()):.3g} to {float(T.max()):.3g} K")
+    return _out(flux.reshape(shape))

@@ -134,9 +134,13 @@ def number_four_flux(n0, velocity):
     n0 = np.asarray(_v.nonnegative("n0", n0, "a rest-frame number density in 1/m^3"))
     v = _velocity(velocity)
     g = 1.0 / np.sqrt(1.0 - np.sum(v * v, axis=-1) / _C**2)
-    n = g * n0  # broadcasts n0 (...) against the velocity's leading axes
-    j = n[..., None] * v
-    return np.concatenate([(_C * n)[..., None], j], axis=-1)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
+        n = g * n0  # broadcasts n0 (...) against the velocity's leading axes
+        j = n[..., None] * v
+        out = np.concatenate([(_C * n)[..., None], j], axis=-1)
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"n0 is too large for float64 at this speed (gamma c n0 overflows); got n0 up to {float(np.max(n0)):.3g} 1/m^3")
+    return out
 
 
 def _four_flux(four_flux):

@@ -169,9 +169,12 @@ def _fd_reference(j, eta):
 @pytest.mark.parametrize("j", [-0.5, 0.5, 1])
 def test_fermi_dirac_integral_against_quad(j):
     for eta in (-20.0, -5.0, -2.01, -1.99, 0.0, 3.0, 39.9, 40.1, 80.0):
-        assert an.fermi_dirac_integral(j, eta) == pytest.approx(_fd_reference(j, eta), rel=1e-10)
+        assert an.fermi_dirac_integral(j, eta) == pytest.approx(_fd_reference(j, eta), rel=1e-10, abs=0)
     # limits: Boltzmann e^eta, degenerate eta^(j+1)/Gamma(j+2)
-    assert an.fermi_dirac_integral(j, -40.0) == pytest.approx(np.exp(-40.0), rel=1e-15)
+    # abs=0: approx's default abs=1e-12 would accept 0 for these tiny values
+    assert an.fermi_dirac_integral(j, -40.0) == pytest.approx(np.exp(-40.0) * (1 - np.exp(-40.0) / 2 ** (j + 1)), rel=1e-15, abs=0)
+    # deep in the Boltzmann regime: F_j(eta) = e^eta (1 - e^eta / 2^(j+1) + ...), relative error e^-200
+    assert an.fermi_dirac_integral(j, -200.0) == pytest.approx(np.exp(-200.0), rel=1e-14, abs=0)
     assert an.fermi_dirac_integral(j, 1e6) == pytest.approx(1e6 ** (j + 1) / gamma(j + 2), rel=1e-10)
 
 
@@ -261,3 +264,23 @@ def test_effusion_flux_fd_at_the_crossover_by_quadrature():
 def test_rejects_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()
+
+
+def test_effusion_flux_fd_at_extreme_temperatures_uses_the_exact_limits():
+    # Hot, dilute electrons: n lambda^3 / g ~ 1e-30, so the flux is the Maxwell value
+    # n sqrt(8 kT/(pi m))/4 to ~1e-30 relative; by hand at n = 1 m^-3, T = 1e6 K:
+    # <v> = sqrt(8 * 1.380649e-23 * 1e6 / (pi * 9.1093837e-31)) = 6.2124e6 m/s -> flux 1.5531e6.
+    assert an.effusion_flux_fd(1.0, m_e, 1e6) == pytest.approx(1.5531e6, rel=1e-4)
+    for n_, T_ in ((1.0, 1e6), (1e-10, 1e3), (1.0, 1e12), (1e20, 1e6)):
+        maxwell = n_ * np.sqrt(8 * k * T_ / (np.pi * m_e)) / 4
+        assert an.effusion_flux_fd(n_, m_e, T_) == pytest.approx(maxwell, rel=1e-9), (n_, T_)
+    # Absurdly cold (kT/E_F ~ 1e-300): exactly the T = 0 value, never NaN.
+    f0 = an.fermi_effusion_flux(N_NA, m_e)
+    assert an.effusion_flux_fd(N_NA, m_e, 1e-300) == pytest.approx(f0, rel=1e-12)
+    # The hand-off at ln y = 21 (eta ~ 1e6) is seamless: just either side agree to 1e-11.
+    T_F = an.fermi_energy(N_NA, m_e) / k
+    pair = an.effusion_flux_fd(N_NA, m_e, np.array([0.9e-6, 1.1e-6]) * T_F)
+    np.testing.assert_allclose(pair, f0, rtol=1e-11)
+    # Vectorised sweep across all three regimes keeps its shape and is finite.
+    sweep = an.effusion_flux_fd(N_NA, m_e, np.logspace(-300, 12, 50).reshape(5, 10))
+    assert sweep.shape == (5, 10) and np.all(np.isfinite(sweep)) and np.all(np.diff(sweep.ravel()) >= 0)
