@@ -10,7 +10,7 @@ prints ``Correct: ...`` or ``Keep working: ...`` with that hint and raises
 the student sees why::
 
     >>> from flowkit import check
-    >>> check.close(-6.24e18, 6.24e18, rtol=0.01, unit="1/(m^2 s)", name="J")
+    >>> check.close(-6.24e18, 6.24e18, rtol=0.01, unit="1/(m^2 s)", name="J")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     AssertionError: Keep working: J = -6.24e+18 1/(m^2 s) has the right size but the wrong sign. ...
@@ -279,7 +279,8 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
         With a ``Keep working: ...`` hint when the answer is wrong.
     ValueError
         When the check itself is mis-specified (non-finite ``expected``, rtol
-        outside (0, 1), negative ``atol``, non-string ``unit``/``name``).
+        outside (0, 1), negative ``atol``, ``atol = 0`` with ``expected = 0``,
+        non-string ``unit``/``name``).
     """
     expected = _validate.finite("expected", expected, "the correct value of the answer")
     if np.ndim(expected) != 0:
@@ -290,6 +291,9 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
     _check_label("name", name)
     if not isinstance(hidden, (bool, np.bool_)):
         raise ValueError(f"hidden must be True or False; got {hidden!r}")
+    if expected == 0 and atol == 0:
+        # rtol * |0| = 0: only an exact 0.0 would pass, and round-off would fail a correct answer
+        raise ValueError("atol must be > 0 when expected is 0 (rtol alone allows no deviation from zero); got atol=0.0")
 
     value = number(answer, name)
     shown = f"{name} = {_with_unit(value, unit)}"
@@ -415,7 +419,11 @@ def sign(answer, expected, name="answer", reason=""):
         When ``expected`` is not one of the allowed values.
     """
     aliases = {1: 1, -1: -1, "positive": 1, "negative": -1, "+": 1, "-": -1}
-    if isinstance(expected, (bool, np.bool_)) or expected not in aliases:
+    try:
+        known = not isinstance(expected, (bool, np.bool_)) and expected in aliases
+    except TypeError:  # unhashable, e.g. a list or an array
+        known = False
+    if not known:
         raise ValueError(f"expected must be one of +1, -1, 'positive', 'negative'; got {expected!r}")
     want = aliases[expected]
     _check_label("name", name)
@@ -508,7 +516,8 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
     AssertionError
         On a wrong type or shape, NaN entries, or values out of tolerance.
     ValueError
-        When the check itself is mis-specified.
+        When the check itself is mis-specified (including ``atol = 0`` while
+        some expected values are 0: they could only be matched exactly).
     """
     expected = np.asarray(_validate.finite("expected", expected, "the correct values"), dtype=float)
     rtol = _check_rtol(rtol)
@@ -517,6 +526,9 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
     _check_label("name", name)
     if not isinstance(hidden, (bool, np.bool_)):
         raise ValueError(f"hidden must be True or False; got {hidden!r}")
+    if atol == 0 and np.any(expected == 0):
+        # those elements would have to be exactly 0.0: round-off would fail a correct answer
+        raise ValueError("atol must be > 0 when some expected values are 0 (rtol alone allows no deviation from zero); got atol=0.0")
 
     if answer is None or answer is Ellipsis or isinstance(answer, (str, bytes)):
         number(answer, name)  # reuses its hints for None / ... / text
@@ -556,6 +568,8 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
             if hint is not None:
                 _fail(f"{head}: every value {hint}")
     worst = np.unravel_index(int(np.argmax(np.abs(values - expected) - rtol * np.abs(expected))), values.shape)
+    if values.ndim == 0:
+        _fail(f"{head}: {_with_unit(float(values), unit)} where {_with_unit(float(expected), unit)} is expected.")
     index = tuple(int(i) for i in worst) if values.ndim > 1 else int(worst[0])
     _fail(
         f"{head}; the worst is at index {index}: {_with_unit(values[worst], unit)} "

@@ -31,7 +31,7 @@ def test_flux_points_down_the_gradient_with_local_D():
 
 def test_steady_flux_through_membrane():
     # D = 1e-9 m^2/s, 100 mol/m^3 against 0 across 1 mm: 1e-9 * 100 / 1e-3 = 1e-4 mol/(m^2 s).
-    assert fick.steady_flux(1e-9, 100.0, 0.0, 1e-3) == pytest.approx(1e-4, rel=1e-14)
+    assert fick.steady_flux(1e-9, 100.0, 0.0, 1e-3) == pytest.approx(1e-4, rel=1e-14, abs=0)
 
 
 def test_steady_flux_matches_grid_flux_of_linear_profile():
@@ -46,7 +46,8 @@ def test_arrhenius_carbon_in_austenite():
     # Q / (R T) = 148000 / (8.314462618 * 1173) = 148000 / 9752.86 = 15.1751;
     # exp(-15.1751) = exp(-15) * exp(-0.1751) = 3.0590e-7 * 0.83937 = 2.5676e-7;
     # D = 2.3e-5 * 2.5676e-7 = 5.906e-12 m^2/s (rtol 1e-3 on the rounded steps).
-    assert fick.arrhenius(2.3e-5, 148e3, 1173.0) == pytest.approx(5.906e-12, rel=1e-3)
+    # abs=0: approx's default abs=1e-12 would otherwise accept anything within 17 % of 5.9e-12.
+    assert fick.arrhenius(2.3e-5, 148e3, 1173.0) == pytest.approx(5.906e-12, rel=1e-3, abs=0)
 
 
 def test_arrhenius_limits_and_ratio():
@@ -82,7 +83,7 @@ def test_interdiffusion_conserves_solute():
 def test_interface_flux_worked_value():
     # D = 1e-14 m^2/s, t = 1 h, c_left = 1000 mol/m^3, c_right = 0:
     # 500 * sqrt(1e-14 / (pi * 3600)) = 500 * sqrt(8.8419e-19) = 500 * 9.4032e-10 = 4.7016e-7 mol/(m^2 s).
-    assert fick.interface_flux(3600.0, 1e-14, 1000.0, 0.0) == pytest.approx(4.7016e-7, rel=1e-4)
+    assert fick.interface_flux(3600.0, 1e-14, 1000.0, 0.0) == pytest.approx(4.7016e-7, rel=1e-4, abs=0)
 
 
 def test_interface_flux_is_ficks_law_at_the_interface():
@@ -91,7 +92,7 @@ def test_interface_flux_is_ficks_law_at_the_interface():
     h = 1e-9  # central difference error ~ h^2 c'''/6 relative ~ (h / sqrt(Dt))^2 = 1e-4
     c = fick.interdiffusion_profile(np.array([-h, 0.0, h]), t, D, cl, cr)
     J_grid = fick.flux(c, h, D)[1]
-    assert J_grid == pytest.approx(fick.interface_flux(t, D, cl, cr), rel=1e-4)
+    assert J_grid == pytest.approx(fick.interface_flux(t, D, cl, cr), rel=1e-4, abs=0)
 
 
 def test_interface_flux_falls_as_inverse_sqrt_time():

@@ -5,12 +5,13 @@ every run starts from a fresh gradebook and never touches the repository), and
 the real `nbgrader` command line runs there:
 
     generate_assignment (all assignments) -> validate (source) ->
-    three submissions per assignment -> one autograde batch -> generate_feedback -> export CSV
+    four submissions per assignment -> one autograde batch -> generate_feedback -> export CSV
 
-The three submissions are the source notebook with its solutions ("solution",
+The four submissions are the source notebook with its solutions ("solution",
 full marks on the auto-graded points), the released blank notebook ("blank",
-zero), and the solution with one deliberate slip ("wrong", which must lose
-exactly the points of that one question and nothing else). Scores are read from
+zero), the solution with one deliberate slip ("wrong", which must lose
+exactly the points of that one question and nothing else), and one answer 1.5x
+off ("near", inside the visible range, so only the hidden check catches it). Scores are read from
 the gradebook and from the exported CSV.
 
 Run it alone with:  pytest -m homework tests/test_homework.py
@@ -38,7 +39,7 @@ pytest.importorskip("nbgrader")
 
 COURSE = Path(__file__).resolve().parents[1] / "notebooks" / "homework"
 ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir() and p.name.startswith("hw"))
-STUDENTS = ("solution", "blank", "wrong")
+STUDENTS = ("solution", "blank", "wrong", "near")
 
 # One deliberate slip per assignment: the answer cell it edits, the line appended
 # to that cell, and the test cell that must lose all of its points (and no other).
@@ -48,6 +49,17 @@ WRONG = {
     "hw03_random_walk": ("q2_answer", "D_fit = 2 * D_fit  # dropped the 2 in MSD = 2 D t", "q2_test"),
     "hw04_chemical_potential": ("q2_answer", "dmu = -dmu  # reservoirs swapped", "q2_test"),
     "hw05_analogies": ("q1_answer", "eta_argon = eta_argon * 1e3  # answered in mPa s, not Pa s", "q1_test"),
+}
+
+# One answer 1.5 times too large: inside the visible check's plausible range, so the cell reaches
+# its hidden check, which must fail without revealing the expected value (the "wrong" slips above
+# are all caught by a visible check first, so they never exercise hidden mode).
+NEAR = {
+    "hw01_flux": ("q1_answer", "J_beam = 1.5 * J_beam", "q1_test"),
+    "hw02_ficks_law": ("q2_answer", "D_carbon = 1.5 * D_carbon", "q2_test"),
+    "hw03_random_walk": ("q1_answer", "D_hop = 1.5 * D_hop", "q1_test"),
+    "hw04_chemical_potential": ("q2_answer", "dmu = 1.5 * dmu", "q2_test"),
+    "hw05_analogies": ("q2_answer", "v_F = 1.5 * v_F", "q2_test"),
 }
 
 EXPECTED_ASSIGNMENTS = ["hw01_flux", "hw02_ficks_law", "hw03_random_walk", "hw04_chemical_potential", "hw05_analogies"]
@@ -129,7 +141,11 @@ def course(tmp_path_factory):
             answer_id, slip, _ = WRONG[a]
             (cell,) = [c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("grade_id") == answer_id]
             cell.source = cell.source.rstrip("\n") + "\n" + slip
-        for student, nb in zip(STUDENTS, (solved, blank, wrong)):
+        near = _read(root / "source" / a / f"{a}.ipynb")
+        answer_id, slip, _ = NEAR[a]
+        (cell,) = [c for c in near.cells if c.metadata.get("nbgrader", {}).get("grade_id") == answer_id]
+        cell.source = cell.source.rstrip("\n") + "\n" + slip
+        for student, nb in zip(STUDENTS, (solved, blank, wrong, near)):
             folder = root / "submitted" / student / a
             folder.mkdir(parents=True)
             nbformat.write(nb, str(folder / f"{a}.ipynb"))
@@ -277,7 +293,8 @@ def _hidden_literals(nb):
 
     Takes the second argument of every ``check.close``/``check.array_close(..., hidden=True)`` call
     and keeps numbers with at least 4 significant digits (short ones like 0.25 also occur in the
-    question text). Each value is returned as the source literal, its repr and 6 significant digits.
+    question text). Each value is returned as the source literal, its repr, 6 significant digits and
+    the 4 significant digits flowkit.check itself prints (a leak through check's own message).
     """
     found = {}
     for cell in nb.cells:
@@ -291,11 +308,15 @@ def _hidden_literals(nb):
                 continue
             if len(node.args) < 2 or not any(k.arg == "hidden" for k in node.keywords):
                 continue
+            # a literal -37.0331 is USub(37.0331): keep its sign for the 4-digit form, so that a sign-slipped
+            # student's own printed value (37.03) is not mistaken for a leak of the expected one (-37.03)
+            negated = {id(n.operand) for n in ast.walk(node.args[1]) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub)}
             for const in ast.walk(node.args[1]):
                 if isinstance(const, ast.Constant) and isinstance(const.value, float):
                     digits = len(re.sub(r"[^0-9]", "", f"{abs(const.value):e}".split("e")[0]).rstrip("0"))
                     if digits >= 4:
-                        forms |= {repr(const.value), f"{const.value:.6g}"}
+                        signed = -const.value if id(const) in negated else const.value
+                        forms |= {repr(const.value), f"{const.value:.6g}", ("check", f"{signed:.4g}")}
         found[meta["grade_id"]] = forms
     return found
 
@@ -309,7 +330,12 @@ def test_feedback_hides_hidden_tests(course):
         literals = _hidden_literals(source)
         # values a student has not found must not appear: every question for the blank notebook, the
         # planted mistake for the wrong one (its other, correct answers are printed by the student's own code)
-        unseen = {"blank": set().union(*literals.values()), "wrong": literals[WRONG[a][2]], "solution": set()}
+        unseen = {
+            "blank": set().union(*literals.values()),
+            "wrong": literals[WRONG[a][2]],
+            "near": literals[NEAR[a][2]],
+            "solution": set(),
+        }
         for student in STUDENTS:
             page = root / "feedback" / student / a / f"{a}.html"
             # the page embeds Bootstrap's CSS (widths like 8.33333333%): search the content only
@@ -321,9 +347,31 @@ def test_feedback_hides_hidden_tests(course):
             for line in hidden:
                 assert line not in text, f"{a}/{student}: feedback quotes a hidden line: {line}"
             for form in unseen[student]:
-                assert form not in text, f"{a}/{student}: feedback reveals the expected value {form}"
+                if isinstance(form, tuple):
+                    # check's own 4-digit rendering: a whole number, not the tail of the student's own
+                    # printed -value (the sign slip) nor a piece of a longer mantissa
+                    form = form[1]
+                    leaked = re.search(rf"(?<![-\d.]){re.escape(form)}(?!\d)", text) is not None
+                else:
+                    leaked = form in text
+                assert not leaked, f"{a}/{student}: feedback reveals the expected value {form}"
                 checked += 1
     assert checked >= 20, "too few hidden expected values were found to make this test meaningful"
+
+
+def test_near_miss_reaches_the_hidden_check_and_loses_only_that_question(course):
+    """A near miss passes the visible range check, so the hidden check runs, fails and says so."""
+    root = course["root"]
+    for a in ASSIGNMENTS:
+        auto = _grade_ids(_read(COURSE / "source" / a / f"{a}.ipynb"), code=True)
+        lost = NEAR[a][2]
+        scores = _scores(root, a, "near")
+        assert scores[lost][0] == 0, f"{a}/{lost}: a 1.5x answer kept points {scores[lost]}"
+        for gid, points in auto.items():
+            if gid != lost:
+                assert scores[gid][0] == points, f"{a}/{gid} lost points it should keep: {scores[gid]}"
+        text = html.unescape((root / "feedback" / "near" / a / f"{a}.html").read_text(encoding="utf-8"))
+        assert "does not match the value the grader expects" in text, f"{a}: the hidden check did not run"
 
 
 def test_wrong_answer_feedback_is_actionable(course):
@@ -352,7 +400,12 @@ def test_exported_csv(course):
         manual = _grade_ids(source, code=False)
         max_score = sum(auto.values()) + sum(manual.values())
         _, _, lost = WRONG[a]
-        expected = {"solution": sum(auto.values()), "blank": 0, "wrong": sum(auto.values()) - auto[lost]}
+        expected = {
+            "solution": sum(auto.values()),
+            "blank": 0,
+            "wrong": sum(auto.values()) - auto[lost],
+            "near": sum(auto.values()) - auto[NEAR[a][2]],
+        }
         for student, score in expected.items():
             row = by_key[(a, student)]
             assert float(row["max_score"]) == max_score
