@@ -370,10 +370,17 @@ _GL_X, _GL_W = np.polynomial.legendre.leggauss(20)
 _PANELS = 24
 
 
-def _fd_series(j, eta):
+def _fd_scaled_series(j, eta):
+    # F_j(eta) e^-eta for eta < -2 (alternating series, 40 terms reach e^-80): the
+    # Boltzmann factor divided out, so it tends to 1 instead of underflowing to 0
+    # deep in the classical regime.
     k = np.arange(1, 41)
-    terms = (-1.0) ** (k + 1) * np.exp(np.multiply.outer(eta, k)) / k ** (j + 1)
+    terms = (-1.0) ** (k + 1) * np.exp(np.multiply.outer(eta, k - 1)) / k ** (j + 1)
     return terms.sum(axis=-1)
+
+
+def _fd_series(j, eta):
+    return np.exp(eta) * _fd_scaled_series(j, eta)
 
 
 def _fd_quadrature(j, eta):
@@ -409,14 +416,6 @@ def _fd(j, eta):
     out[hi] = _fd_sommerfeld(j, eta[hi])
     out[mid] = _fd_quadrature(j, eta[mid])
     return out
-
-
-def _fd_scaled_series(j, eta):
-    # F_j(eta) e^-eta for eta < -2: the Boltzmann factor divided out, so it tends
-    # to 1 instead of underflowing to 0 deep in the classical regime.
-    k = np.arange(1, 41)
-    terms = (-1.0) ** (k + 1) * np.exp(np.multiply.outer(eta, k - 1)) / k ** (j + 1)
-    return terms.sum(axis=-1)
 
 
 def _fd1(eta):
