@@ -187,15 +187,6 @@ def test_faster_than_light_message_shows_the_speed():
     assert repr(1.2 * c) in str(err.value)
 
 
-def test_flux_module_does_not_load_numba():
-    import subprocess
-    import sys
-
-    code = "import sys, flowkit.flux, flowkit.fick; print('numba' in sys.modules, 'matplotlib' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
-
-
 def test_number_four_flux_overflow_is_a_value_error():
     # gamma c n0 with n0 = 1e308 overflows float64; it must raise, not return inf/nan
     from flowkit import flux as fx

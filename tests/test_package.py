@@ -20,6 +20,15 @@ def test_import_flowkit_loads_nothing_heavy():
     assert out.stdout.strip() == ""
 
 
+@pytest.mark.parametrize("module", ["flux", "fick", "thermo", "analogies", "applications"])
+def test_closed_form_modules_do_not_load_numba_or_matplotlib(module):
+    # numba costs ~125 MiB a kernel; chapters without a loop kernel must never load it,
+    # and physics modules never touch plotting.
+    code = f"import sys, flowkit.{module}; print('numba' in sys.modules, 'matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
 def test_jit_fallback_returns_plain_function(monkeypatch):
     code = (
         "import os; os.environ['FLOWKIT_DISABLE_NUMBA'] = '1'\n"

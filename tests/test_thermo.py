@@ -1,6 +1,5 @@
 """Tests for flowkit.thermo: chemical potential, two reservoirs, Onsager, Dorn, barometric."""
 
-import sys
 
 import numpy as np
 import pytest
@@ -280,14 +279,6 @@ def test_barometric_mu_plus_mgh_is_uniform():
 def test_rejects_bad_input(call, name):
     with pytest.raises(ValueError, match=name):
         call()
-
-
-def test_import_does_not_load_numba():
-    import subprocess
-
-    code = "import sys, flowkit.thermo; print('numba' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_two_reservoirs_matches_an_independent_ode_solution():
