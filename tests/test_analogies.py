@@ -1,6 +1,5 @@
 """Tests for flowkit.analogies: viscosity as momentum flux, Couette start-up, Fermi effusion."""
 
-
 import numpy as np
 import pytest
 from scipy.constants import hbar, k, m_e, m_u

@@ -1,6 +1,5 @@
 """Tests for flowkit.applications: solar wind, coffee ring, nodal flow."""
 
-
 import numpy as np
 import pytest
 from scipy.constants import k

@@ -1,6 +1,5 @@
 """Tests for flowkit.thermo: chemical potential, two reservoirs, Onsager, Dorn, barometric."""
 
-
 import numpy as np
 import pytest
 from scipy.constants import atm, eV, k, m_u
