@@ -321,20 +321,25 @@ def _padded(a, bc):
     return np.pad(a, 1, mode=mode)
 
 
+def _explicit_step_numpy(a, b, r, bc):
+    """Vectorised twin of :func:`_explicit_step`: b = (I + r L) a."""
+    b[1:-1] = a[1:-1] + r * (a[:-2] - 2.0 * a[1:-1] + a[2:])
+    if bc == _NOFLUX:
+        b[0] = a[0] + r * (a[1] - a[0])
+        b[-1] = a[-1] + r * (a[-2] - a[-1])
+    elif bc == _FIXED:
+        b[0] = a[0]
+        b[-1] = a[-1]
+    else:
+        b[0] = a[0] + r * (a[-1] - 2.0 * a[0] + a[1])
+        b[-1] = a[-1] + r * (a[-2] - 2.0 * a[-1] + a[0])
+
+
 def _ftcs_numpy(c, r, steps, bc):
     a = c.copy()
     b = np.empty_like(a)
     for _ in range(steps):
-        b[1:-1] = a[1:-1] + r * (a[:-2] - 2.0 * a[1:-1] + a[2:])
-        if bc == _NOFLUX:
-            b[0] = a[0] + r * (a[1] - a[0])
-            b[-1] = a[-1] + r * (a[-2] - a[-1])
-        elif bc == _FIXED:
-            b[0] = a[0]
-            b[-1] = a[-1]
-        else:
-            b[0] = a[0] + r * (a[-1] - 2.0 * a[0] + a[1])
-            b[-1] = a[-1] + r * (a[-2] - 2.0 * a[-1] + a[0])
+        _explicit_step_numpy(a, b, r, bc)
         a, b = b, a
     return a
 
@@ -375,16 +380,7 @@ def _cn_banded(c, r, steps, bc):
     a = c.copy()
     rhs = np.empty_like(a)
     for _ in range(steps):
-        rhs[1:-1] = a[1:-1] + h * (a[:-2] - 2.0 * a[1:-1] + a[2:])
-        if bc == _NOFLUX:
-            rhs[0] = a[0] + h * (a[1] - a[0])
-            rhs[-1] = a[-1] + h * (a[-2] - a[-1])
-        elif bc == _FIXED:
-            rhs[0] = a[0]
-            rhs[-1] = a[-1]
-        else:
-            rhs[0] = a[0] + h * (a[-1] - 2.0 * a[0] + a[1])
-            rhs[-1] = a[-1] + h * (a[-2] - 2.0 * a[-1] + a[0])
+        _explicit_step_numpy(a, rhs, h, bc)  # explicit half of the step
         a = solve_banded((1, 1), ab, rhs)
         if bc == _PERIODIC:
             a -= (a[0] + beta * a[-1] / gamma) / denom * z
