@@ -612,3 +612,29 @@ def test_static_layer_keeps_an_axes_that_was_switched_off():
     app.update(t_frac=0.4)
     app.figure.canvas.draw()
     assert not app.ax_vel.axison and app.ax_dep.axison
+
+
+# ipympl's own Toolbar construction warns under current traitlets; not ours to fix.
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
+    """Embedded in a box, an ipympl canvas must carry its pixel size from the start.
+
+    Otherwise the browser can size its views from a stale (0, 0) and the figure
+    never shows (see ``_announce_canvas_size``). The expected size is the one the
+    kernel itself sends once the browser says "initialized": the figure bbox in
+    CSS pixels.
+    """
+    from ipympl.backend_nbagg import Canvas
+
+    backend = mpl.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        app = apps.flux_app()
+        canvas = app.figure.canvas
+        assert isinstance(canvas, Canvas)
+        _, _, width, height = app.figure.bbox.bounds
+        assert tuple(canvas._size) == pytest.approx(
+            (width / canvas.device_pixel_ratio, height / canvas.device_pixel_ratio), rel=1e-12)
+        assert canvas._size[0] > 100 and canvas._size[1] > 100
+    finally:
+        plt.switch_backend(backend)

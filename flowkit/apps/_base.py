@@ -45,6 +45,22 @@ __all__ = ["SliderApp", "StaticLayer", "nice_upper", "sci", "quantity", "float_s
 _SUPERSCRIPT_MINUS = "\u2212"
 
 
+def _announce_canvas_size(canvas):
+    """Put an ipympl canvas's pixel size in its widget state before it is displayed.
+
+    ipympl sets ``_size`` itself only when the canvas is displayed on its own
+    (``_repr_mimebundle_``). Embedded in a box, it stays (0, 0) until the browser
+    says "initialized"; the kernel then sets ``_size`` and sends a "resize"
+    message, and if the browser handles that message before the state update has
+    landed, every view keeps a 0 x 0 canvas and the figure never shows (seen in
+    the browser tests, about one run in twenty). With the size known from the
+    start, views are created at the right size and a late "resize" is harmless.
+    """
+    fig = canvas.figure
+    ratio = getattr(canvas, "device_pixel_ratio", 1.0) or 1.0
+    canvas._size = (fig.get_figwidth() * fig.dpi / ratio, fig.get_figheight() * fig.dpi / ratio)
+
+
 def sci(x, digits=3):
     """Format ``x`` with ``digits`` significant figures as HTML (``1.6×10<sup>19</sup>``).
 
@@ -345,6 +361,7 @@ class SliderApp:
                     setattr(canvas, attr, val)
                 except Exception:  # older ipympl: cosmetic only
                     pass
+            _announce_canvas_size(canvas)
         self._build(self.figure, self.params)
         self._redraw_into_readout()
         # Lay the figure out once (constrained layout), then freeze the axes in

@@ -13,6 +13,7 @@ not include Playwright's own round trips:
 from __future__ import annotations
 
 import json
+import math
 import re
 import statistics
 import time
@@ -93,15 +94,27 @@ _LOCATE_APP = r"""
 }
 """ % {"handle": json.dumps(SLIDER_HANDLE), "canvas": json.dumps(IPYMPL_CANVAS)}
 
-_CANVAS_PAINTED = r"""
+# The marked canvas: painted (differs from a blank canvas of its size), plus what a
+# reviewer needs when it is not (still in the page? sized? skipped by content-visibility?).
+_CANVAS_STATE = r"""
 () => {
   const c = document.querySelector('[data-fk=canvas]');
-  if (!c || c.width === 0 || c.height === 0) return false;
-  const blank = document.createElement('canvas');
-  blank.width = c.width; blank.height = c.height;
-  return c.toDataURL() !== blank.toDataURL();
+  if (!c) return {marked: false, painted: false};
+  let painted = false;
+  if (c.width > 0 && c.height > 0) {
+    const blank = document.createElement('canvas');
+    blank.width = c.width; blank.height = c.height;
+    painted = c.toDataURL() !== blank.toDataURL();
+  }
+  const cell = c.closest('.jp-Cell');
+  const r = c.getBoundingClientRect();
+  return {marked: true, painted, connected: c.isConnected, width: c.width, height: c.height,
+          rect: [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)],
+          cell_content_visibility: cell ? getComputedStyle(cell).contentVisibility : null,
+          canvases_in_page: document.querySelectorAll(%(canvas)s).length,
+          visibility: document.visibilityState};
 }
-"""
+""" % {"canvas": json.dumps(IPYMPL_CANVAS)}
 
 
 def write_trivial_notebook(path: Path) -> None:
@@ -118,6 +131,9 @@ x = np.linspace(-5.0, 5.0, 400)
 with plt.ioff():
     fig, ax = plt.subplots(figsize=(7, 4))
 (line,) = ax.plot(x, np.exp(-x**2 / 2))
+# In a box, ipympl learns the canvas size only after a round trip with the page, and
+# a view can stay 0 x 0 if that races; state it now, as flowkit's apps do.
+fig.canvas._size = (fig.bbox.width, fig.bbox.height)
 ax.set_ylim(0.0, 1.05)
 width = widgets.FloatSlider(value=1.0, min=0.2, max=3.0, step=0.05, description="width")
 label = widgets.HTML()
@@ -225,19 +241,30 @@ def error_outputs(page) -> list[str]:
 # ---------------------------------------------------------------- apps
 
 
-def locate_app(page, readout_index: int = 0, timeout: float = 120.0) -> dict:
-    """Find the app around the n-th readout; wait until its canvas has been painted."""
+def locate_app(page, readout_index: int = 0, timeout: float = 120.0, diagnose=None) -> dict:
+    """Find the app around the n-th readout; wait until its canvas has been painted.
+
+    The app is located again (and scrolled into view) every few seconds while its
+    canvas is blank: JupyterLab may re-render an output, which leaves a marked
+    element detached. On timeout the error carries the canvas state and, from
+    ``diagnose()`` if given, the kernel side of the figure.
+    """
     deadline = time.monotonic() + timeout
-    info = {}
+    info, state, located_at = {}, {}, -math.inf
     while time.monotonic() < deadline:
-        info = page.evaluate(_LOCATE_APP, readout_index)
+        if time.monotonic() - located_at > 5.0:
+            info = page.evaluate(_LOCATE_APP, readout_index)
+            located_at = time.monotonic() if info.get("box") else -math.inf
         if info.get("box"):
-            break
+            state = page.evaluate(_CANVAS_STATE)
+            if state["painted"]:
+                return info
         time.sleep(0.25)
-    else:
+    if not info.get("box"):
         raise AssertionError(f"no app (readout + slider + ipympl canvas) found: {info}")
-    page.wait_for_function(_CANVAS_PAINTED, timeout=max(1.0, deadline - time.monotonic()) * 1000)
-    return info
+    kernel_side = diagnose() if diagnose is not None else None
+    raise AssertionError(f"the app's canvas was not painted within {timeout} s: "
+                         f"page {state}, kernel {kernel_side}")
 
 
 def app_sliders(page) -> list[dict]:

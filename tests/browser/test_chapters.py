@@ -150,6 +150,18 @@ def _snap(value: float, slider: dict) -> float:
     return slider["min"] + k * slider["step"]
 
 
+def _figure_state(page, var: str) -> dict | str:
+    """The kernel side of an app's ipympl canvas, for the message when its view stays blank."""
+    c = f"{var}.figure.canvas"
+    try:
+        return kernel_json(page, f"{{'closed': {c}._closed, 'syncing_data_url': {c}.syncing_data_url, "
+                                 f"'png_is_old': {c}._png_is_old, 'force_full': {c}._force_full, "
+                                 f"'size': list({c}._size), 'image_mode': {c}._image_mode, "
+                                 f"'views': len({c}.manager.web_sockets)}}")
+    except Exception as err:  # the diagnosis must not hide the failure it explains
+        return f"unavailable ({err!r})"
+
+
 def _id(path: Path) -> str:
     return path.stem
 
@@ -212,7 +224,7 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
 
     page.bring_to_front()
     open_and_run_lab(page, lab_server, notebook.name)
-    info = locate_app(page, spec.readout_index)
+    info = locate_app(page, spec.readout_index, diagnose=lambda: _figure_state(page, spec.var))
     attrs = ", ".join(f"{name!r}: {spec.var}.{name}" for name in spec.attrs)
     w = f"{spec.var}.controls[{spec.control!r}]"
     before = kernel_json(
