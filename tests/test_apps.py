@@ -347,8 +347,16 @@ def test_entropy_app_reservoirs_match_physics():
     np.testing.assert_allclose(app.N1_line.get_ydata(), r.N1, rtol=1e-12)
     np.testing.assert_allclose(app.N2_line.get_ydata(), r.N2, rtol=1e-12)
     np.testing.assert_allclose(app.mu1_line.get_ydata(), r.mu1 / EV, rtol=1e-12)
-    np.testing.assert_allclose(app.S_line.get_ydata() * 1.380649e-23, r.S - r.S[0], rtol=1e-9, atol=1e-30)
-    assert np.all(np.diff(app.S_line.get_ydata()) >= -1e-9 * app.S_line.get_ydata().max())
+    # The entropy panel shows (S - S(0)) / (S_eq - S(0)). The most a split can gain, by hand
+    # (closed form of chapter 4, worked problem 2), with V1 = 4/3 L, V2 = 2/3 L, n_f = N / 2 L:
+    # n1/n_f = 0.7 / (2/3) = 1.05, n2/n_f = 0.3 / (1/3) = 0.9, so
+    # dS_max / k_B = 1e20 (0.7 ln 1.05 + 0.3 ln 0.9) = 1e20 (0.0341530 - 0.0316082) = 2.5448e17.
+    assert app.dS_max_kB == pytest.approx(1e20 * (0.7 * np.log(1.05) + 0.3 * np.log(0.9)), rel=1e-9)
+    assert app.dS_max_kB == pytest.approx(2.5448e17, rel=1e-4)
+    np.testing.assert_allclose(app.S_line.get_ydata() * app.dS_max_kB * 1.380649e-23, r.S - r.S[0],
+                               rtol=1e-9, atol=1e-12 * abs(r.S[0]))
+    share = app.S_line.get_ydata()
+    assert share[0] == 0.0 and np.all(np.diff(share) >= -1e-9) and share.max() <= 1.0 + 1e-9
     assert app.values["N1_end"] == pytest.approx(r.N1[-1], rel=1e-12)
 
 
@@ -370,6 +378,36 @@ def test_entropy_reservoir_sliders_follow_the_pointer_and_resolve_each_move():
     # the mu axis encloses both curves
     lo, hi = app.ax_mu.get_ylim()
     assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+
+
+def test_entropy_frame_stays_put_while_split_is_dragged():
+    """No axis limit follows ``split``, so every move reuses the cached frame (no full repaint)."""
+    app = apps.entropy_app()
+    app.figure.canvas.draw()
+    full = app.layers.full_draws
+    mu_lims, s_lims = app.ax_mu.get_ylim(), app.ax_S.get_ylim()
+    for split in np.arange(0.95, 0.0499, -0.05):
+        app.update(split=float(round(split, 2)))
+        app.figure.canvas.draw()
+        lo, hi = app.ax_mu.get_ylim()
+        assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+        assert -0.05 < app.S_line.get_ydata().min() and app.S_line.get_ydata().max() < 1.1
+    assert app.layers.full_draws == full
+    assert (app.ax_mu.get_ylim(), app.ax_S.get_ylim()) == (mu_lims, s_lims)
+    # The mu range over the slider: box densities from 0.05 to 0.95 of N per litre (V1 = V2),
+    # so its width is k_B T ln(0.95 / 0.05) = 0.025852 eV * ln 19 = 0.07612 eV at 300 K.
+    lo, hi = app.mu_range_eV(1.0)
+    assert hi - lo == pytest.approx(1.380649e-23 * 300.0 * np.log(19.0) / 1.602176634e-19, rel=1e-12)
+    assert hi - lo == pytest.approx(0.07612, rel=1e-3)
+
+
+def test_entropy_panel_at_equal_densities_is_flat_and_says_so():
+    # V1/V2 = 4 with 80 % of the atoms in box 1: equal densities from the start, nothing to gain
+    app = apps.entropy_app(split=0.8, V_ratio=4.0)
+    assert np.all(app.S_line.get_ydata() == 0.0)
+    assert "no entropy to gain" in app.S_note.get_text()
+    app.update(split=0.5)
+    assert "ΔS_max" in app.S_note.get_text() and app.S_line.get_ydata()[-1] > 0
 
 
 def test_entropy_mu_limits_snap_to_a_ladder():

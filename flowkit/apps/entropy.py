@@ -3,8 +3,11 @@
 View "reservoirs": two ideal-gas boxes at 300 K joined by a valve
 (:func:`flowkit.thermo.two_reservoirs`). Three stacked axes share the time
 axis: particle numbers N1, N2; chemical potentials mu1, mu2 (eV), which meet
-when the flow stops; and the rise of the total entropy S(t) - S(0) (in units
-of k_B), which never decreases.
+when the flow stops; and the total entropy as the fraction of the available
+gain already made, (S(t) - S(0)) / (S_eq - S(0)), where S_eq (Sackur-Tetrode
+at the equal-density split) is the largest entropy any split can have: the
+curve never falls and stops at 1 when the flow does. The gain in units of
+k_B is written on that panel and in the readout.
 
 View "Onsager": a 2 x 2 matrix of transport coefficients L (in units of a
 reference L0) and the entropy production sigma T = X . L X
@@ -15,9 +18,12 @@ message of :func:`flowkit.thermo.validate_onsager` when L breaks reciprocity
 
 Cost and ``continuous_update``: :func:`flowkit.thermo.two_reservoirs` solves
 the separable relaxation law by quadrature, about 1-4 ms for any window, and
-a move costs 5-40 ms with the Agg draw (most of it repainting the axes when
-a limit changes; the chemical-potential and entropy limits snap to a coarse
-1-2-5 ladder so that many moves reuse the cached frame). That is within the
+a move costs 5-40 ms with the Agg draw, most of it repainting the axes when
+a limit changes. So no limit follows ``split``: the entropy gain scales as the
+square of the distance from equilibrium and would need a new axis in k_B on
+nearly every move, but as a share of the available gain its axis is fixed;
+the mu axis spans every mu the split slider can reach (it changes with
+``V_ratio`` only). Dragging ``split`` reuses the cached frame. That is within the
 50 ms slider budget, so every slider uses ``continuous_update=True``, and
 nothing is cached: each move calls the physics afresh.
 """
@@ -35,8 +41,8 @@ from ._base import SliderApp, float_slider, log_slider, nice_upper, quantity
 __all__ = ["EntropyApp", "entropy_app"]
 
 _WARN = "#D55E00"  # Okabe-Ito vermillion: the colour-blind-safe red
-# A coarse 1-2-5 ladder for the auto-scaled axes: dragging split across its range changes the
-# entropy gain a hundredfold, and fewer rungs mean fewer full repaints of the frame.
+# A coarse 1-2-5 ladder for the chemical-potential axis: fewer rungs, fewer full repaints of
+# the frame while V1/V2 is dragged.
 _LADDER = (1.0, 2.0, 5.0, 10.0)
 
 
@@ -106,6 +112,32 @@ class EntropyApp(SliderApp):
         return thermo.two_reservoirs(
             split * self.n_total, (1.0 - split) * self.n_total, V1, V2, self.T, conductance, t)
 
+    def mu_range_eV(self, V_ratio):
+        """Lowest and highest mu (eV) either box can have over the whole ``split`` slider.
+
+        The mu axis spans this range, so it stays put while ``split`` is dragged:
+        the curves move inside a fixed frame, and a small imbalance shows as the
+        small difference in mu that it is.
+        """
+        slider = self.controls["split"]
+        mus = [thermo.chemical_potential_density(f * self.n_total / V, self.T, thermo.HELIUM_MASS)
+               for V in self.volumes(V_ratio) for f in (slider.min, slider.max)]
+        return min(mus) / EV, max(mus) / EV
+
+    def max_entropy_gain(self, split, V_ratio):
+        """S_eq - S(0) in J/K: the most entropy the valve can make from this start.
+
+        S_eq is the total Sackur-Tetrode entropy at equal densities (N1/V1 = N2/V2),
+        the split of largest entropy.
+        """
+        V1, V2 = self.volumes(V_ratio)
+        N1, N2 = split * self.n_total, (1.0 - split) * self.n_total
+        N1_eq = self.n_total * V1 / self.volume_total
+        st = thermo.sackur_tetrode
+        m = thermo.HELIUM_MASS
+        return (st(N1_eq, V1, self.T, m) + st(self.n_total - N1_eq, V2, self.T, m)
+                - st(N1, V1, self.T, m) - st(N2, V2, self.T, m))
+
     def onsager_matrix(self, p):
         """L / L0 from the four sliders, as a 2 x 2 array."""
         L = np.array([[p["L11"], p["L12"]], [p["L21"], p["L22"]]], dtype=float)
@@ -128,11 +160,15 @@ class EntropyApp(SliderApp):
         (self.N2_line,) = self.ax_N.plot([], [], color=c[1], label="N₂")
         (self.mu1_line,) = self.ax_mu.plot([], [], color=c[0], label="μ₁")
         (self.mu2_line,) = self.ax_mu.plot([], [], color=c[1], label="μ₂")
-        (self.S_line,) = self.ax_S.plot([], [], color=c[2], label="S − S(0)")
+        (self.S_line,) = self.ax_S.plot([], [], color=c[2], label="(S − S(0)) / (S_eq − S(0))")
+        self.ax_S.axhline(1.0, color="0.4", lw=style.lw(0.53), ls="--")
+        self.S_note = self.ax_S.text(0.98, 0.08, "", transform=self.ax_S.transAxes,
+                                     ha="right", va="bottom", fontsize="small")
         self.ax_N.set_ylabel("N")
         self.ax_N.set_ylim(0.0, self.n_total)
         self.ax_mu.set_ylabel("μ (eV)")
-        self.ax_S.set_ylabel("ΔS / k_B")
+        self.ax_S.set_ylabel("share of ΔS_max")
+        self.ax_S.set_ylim(-0.05, 1.1)
         self.ax_S.set_xlabel("time t (s)")
         self.ax_N.legend(loc="right", fontsize="small", ncol=2)
         self.ax_mu.legend(loc="right", fontsize="small", ncol=2)
@@ -161,16 +197,20 @@ class EntropyApp(SliderApp):
         self.mu1_eV = r.mu1 / EV
         self.mu2_eV = r.mu2 / EV
         self.dS_kB = (r.S - r.S[0]) / K_B
+        self.dS_max_kB = self.max_entropy_gain(p["split"], p["V_ratio"]) / K_B
+        # Already at equal densities there is no gain to make (what is left is round-off of
+        # two ~1e21 k_B totals): show a flat zero line and say so.
+        at_equilibrium = self.dS_max_kB <= 1e-9 * self.n_total
+        self.S_fraction = np.zeros_like(self.dS_kB) if at_equilibrium else self.dS_kB / self.dS_max_kB
         self.N1_line.set_data(r.t, r.N1)
         self.N2_line.set_data(r.t, r.N2)
         self.mu1_line.set_data(r.t, self.mu1_eV)
         self.mu2_line.set_data(r.t, self.mu2_eV)
-        self.S_line.set_data(r.t, self.dS_kB)
+        self.S_line.set_data(r.t, self.S_fraction)
+        self.S_note.set_text("equal densities: no entropy to gain" if at_equilibrium
+                             else f"ΔS_max = {self.dS_max_kB:.3g} k_B")
         self.ax_N.set_xlim(0.0, p["t_window"])
-        self.ax_mu.set_ylim(*_snapped_limits(min(self.mu1_eV.min(), self.mu2_eV.min()),
-                                             max(self.mu1_eV.max(), self.mu2_eV.max())))
-        top = nice_upper(1.05 * float(self.dS_kB.max()), _LADDER) if self.dS_kB.max() > 0 else 1.0
-        self.ax_S.set_ylim(-0.05 * top, top)
+        self.ax_mu.set_ylim(*_snapped_limits(*self.mu_range_eV(p["V_ratio"])))
 
         L = self.onsager_matrix(p)
         X = self.forces()
@@ -213,6 +253,7 @@ class EntropyApp(SliderApp):
             "mu1_eV": self.mu1_eV,
             "mu2_eV": self.mu2_eV,
             "delta_S_over_kB": self.dS_kB,
+            "delta_S_over_max_gain": self.S_fraction,
             "theta_deg": np.degrees(self._theta),
             "sigma_T_L0X2": self.sigma_T,
         }
