@@ -30,15 +30,12 @@ from browserkit import (NOTEBOOKS, TRIVIAL_NOTEBOOK, drive_app, error_outputs, k
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MOVES = 5
-# The target: a chapter's median key-press-to-repaint at most 1.5x the trivial app's.
+# The target, enforced: a chapter's median key-press-to-repaint at most 1.5x the trivial
+# app's. The machine is shared, and a neighbour's load spike only ever adds latency, so when a
+# round misses the target both apps are measured again, back to back, and the best of up to
+# ROUNDS paired rounds counts (as timeit takes the best of its repeats). Every round is printed.
 TARGET_RATIO = 1.5
-# What the test enforces. The machine is shared by up to 9 busy processes on 2 cores, so one
-# run's medians of 5 moves can swing by tens of ms; 3x still catches a real regression (an app
-# that re-lays-out the figure or re-runs a compile on every move costs 5-20x) without failing
-# on a neighbour's load spike. Both medians and the ratio are printed against the 1.5x target.
-ENFORCED_RATIO = 3.0
-# Small absolute allowance (ms) so a very fast baseline does not turn jitter into a ratio failure.
-JITTER_MS = 30.0
+ROUNDS = 3
 
 
 # Each physics function gets the app's parameters `p` (exact, read from the kernel after the
@@ -279,16 +276,25 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
     app_shot = screenshot_dir / f"lab_{notebook.stem}_app.png"
     page.evaluate_handle("() => __fk.box").as_element().screenshot(path=str(app_shot))
 
-    ratio = result["canvas_median_ms"] / baseline["canvas_median_ms"]
     print(f"\n{notebook.name}: {spec.control} {params[spec.control]:.4g} -> {after[spec.control]:.4g}, "
           f"{spec.quantity} = {shown:.4g} (physics {expected:.4g}); screenshots {shot}, {app_shot}")
-    _print_timings("trivial", baseline)
-    _print_timings(notebook.stem, result)
-    print(f"  canvas ratio chapter/trivial = {ratio:.2f} (target <= {TARGET_RATIO}, "
-          f"enforced <= {ENFORCED_RATIO})")
-    assert result["canvas_median_ms"] <= ENFORCED_RATIO * baseline["canvas_median_ms"] + JITTER_MS, (
-        f"{notebook.name}: key->canvas median {result['canvas_median_ms']:.0f} ms is more than "
-        f"{ENFORCED_RATIO}x the trivial app's {baseline['canvas_median_ms']:.0f} ms")
+    rounds = [(baseline, result)]
+    while True:
+        trivial, chapter = rounds[-1]
+        ratio = chapter["canvas_median_ms"] / trivial["canvas_median_ms"]
+        print(f"  round {len(rounds)}:")
+        _print_timings("trivial", trivial)
+        _print_timings(notebook.stem, chapter)
+        print(f"  canvas ratio chapter/trivial = {ratio:.2f} (target <= {TARGET_RATIO})")
+        if ratio <= TARGET_RATIO or len(rounds) == ROUNDS:
+            break
+        trivial = measure_trivial(trivial_page)
+        page.bring_to_front()
+        rounds.append((trivial, drive_app(page, MOVES)))
+    best = min(c["canvas_median_ms"] / t["canvas_median_ms"] for t, c in rounds)
+    assert best <= TARGET_RATIO, (
+        f"{notebook.name}: key->canvas median is {best:.2f}x the trivial app's in the best of "
+        f"{len(rounds)} rounds (target {TARGET_RATIO}x)")
 
 
 def test_every_chapter_is_covered():
