@@ -407,7 +407,7 @@ def test_entropy_panel_at_equal_densities_is_flat_and_says_so():
     assert np.all(app.S_line.get_ydata() == 0.0)
     assert "no entropy to gain" in app.S_note.get_text()
     app.update(split=0.5)
-    assert "ΔS_max" in app.S_note.get_text() and app.S_line.get_ydata()[-1] > 0
+    assert "S_\\mathrm{max}" in app.S_note.get_text() and app.S_line.get_ydata()[-1] > 0
 
 
 def test_entropy_mu_limits_snap_to_a_ladder():

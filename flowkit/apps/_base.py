@@ -52,8 +52,8 @@ def _announce_canvas_size(canvas):
     (``_repr_mimebundle_``). Embedded in a box, it stays (0, 0) until the browser
     says "initialized"; the kernel then sets ``_size`` and sends a "resize"
     message, and if the browser handles that message before the state update has
-    landed, every view keeps a 0 x 0 canvas and the figure never shows (seen in
-    the browser tests, about one run in twenty). With the size known from the
+    landed, every view keeps a 0 x 0 canvas and the figure never shows (seen now
+    and then in the browser tests). With the size known from the
     start, views are created at the right size and a late "resize" is harmless.
     """
     fig = canvas.figure

@@ -167,7 +167,7 @@ class EntropyApp(SliderApp):
         self.ax_N.set_ylabel("N")
         self.ax_N.set_ylim(0.0, self.n_total)
         self.ax_mu.set_ylabel("μ (eV)")
-        self.ax_S.set_ylabel("share of ΔS_max")
+        self.ax_S.set_ylabel(r"share of $\Delta S_\mathrm{max}$")
         self.ax_S.set_ylim(-0.05, 1.1)
         self.ax_S.set_xlabel("time t (s)")
         self.ax_N.legend(loc="right", fontsize="small", ncol=2)
@@ -207,8 +207,11 @@ class EntropyApp(SliderApp):
         self.mu1_line.set_data(r.t, self.mu1_eV)
         self.mu2_line.set_data(r.t, self.mu2_eV)
         self.S_line.set_data(r.t, self.S_fraction)
-        self.S_note.set_text("equal densities: no entropy to gain" if at_equilibrium
-                             else f"ΔS_max = {self.dS_max_kB:.3g} k_B")
+        if at_equilibrium:
+            self.S_note.set_text("equal densities: no entropy to gain")
+        else:
+            mantissa, exponent = f"{self.dS_max_kB:.2e}".split("e")
+            self.S_note.set_text(rf"$\Delta S_\mathrm{{max}} = {mantissa}\times10^{{{int(exponent)}}}\,k_B$")
         self.ax_N.set_xlim(0.0, p["t_window"])
         self.ax_mu.set_ylim(*_snapped_limits(*self.mu_range_eV(p["V_ratio"])))
 
