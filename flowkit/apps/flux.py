@@ -51,7 +51,7 @@ class FluxApp(SliderApp):
             "charge": int_slider("charge (e)", 1, 1, 2),
             "area_mm2": log_slider("spot area (mm²)", 1.0, 1e-2, 1e2),
             "beta": float_slider("observer β = u/c", 0.5, 0.0, 0.99, 0.01, fmt=".2f"),
-            "n0": log_slider("rest density n₀ (m⁻³)", 1e6, 1e3, 1e9),
+            "n0": log_slider("rest density n₀ (m⁻³)", 1e6, 1e-9, 1e9),
         }
 
     def _build(self, fig, p):
