@@ -121,8 +121,15 @@ def float_slider(description, value, vmin, vmax, step, fmt=".3g", continuous=Tru
     )
 
 
-def log_slider(description, value, vmin, vmax, step=0.05, fmt=".3g", continuous=True):
-    """A FloatLogSlider from ``vmin`` to ``vmax`` (actual values, not exponents)."""
+def log_slider(description, value, vmin, vmax, step=0.05, fmt=None, continuous=True):
+    """A FloatLogSlider from ``vmin`` to ``vmax`` (actual values, not exponents).
+
+    The readout is formatted in the browser by d3-format, whose ``g`` writes
+    1e-6 to 1e-4 in full ("0.00000178", too wide for the readout box); so by
+    default a range reaching below 1e-3 is shown in exponent form ("1.78e-6").
+    """
+    if fmt is None:
+        fmt = ".2e" if vmin < 1e-3 else ".3g"
     return widgets.FloatLogSlider(
         value=value, base=10, min=math.log10(vmin), max=math.log10(vmax), step=step,
         description=description, readout_format=fmt, continuous_update=continuous,

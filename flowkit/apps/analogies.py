@@ -57,7 +57,7 @@ class AnalogiesApp(SliderApp):
     """
 
     name = "analogies"
-    figsize = (9.5, 3.6)
+    figsize = (8.4, 3.6)
     gap = 10 * _MM  # m
     cells = 51
     cn_steps = 100
@@ -67,7 +67,7 @@ class AnalogiesApp(SliderApp):
         return {
             "view": widgets.ToggleButtons(options=["momentum vs ink", "Fermi effusion"],
                                           value="momentum vs ink", description="view",
-                                          style={"button_width": "9em"}),
+                                          style={"button_width": "11em"}),
             "nu": log_slider("viscosity ν (m²/s)", 1e-6, 1e-7, 1e-5),
             "D": log_slider("ink D (m²/s)", 1e-6, 1e-7, 1e-5),
             "t": log_slider("time t (s)", 10.0, 0.1, 100.0),

@@ -74,7 +74,7 @@ class ApplicationsApp(SliderApp):
     """
 
     name = "applications"
-    figsize = (9.5, 3.6)
+    figsize = (8.4, 3.6)
     _n_grid_cm3 = np.logspace(np.log10(0.5), 2.0, 150)
     _t_grid = np.linspace(0.0, 1.0, 201)
     _r_grid = np.linspace(0.0, 0.99, 150)  # r / R, inside the contact line
@@ -104,7 +104,7 @@ class ApplicationsApp(SliderApp):
         ax.set_xlim(self._n_grid_cm3[0], self._n_grid_cm3[-1])
         ax.set_ylim(4.0, 20.0)
         ax.set_xlabel("solar-wind density n (cm⁻³)")
-        ax.set_ylabel("magnetopause distance (R_E)")
+        ax.set_ylabel("stand-off distance (R_E)")
         ax.legend(loc="upper right", fontsize="small")
 
         ax = self.ax_dep = fig.add_subplot(gs[0], label="deposit")

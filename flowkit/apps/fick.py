@@ -99,7 +99,7 @@ class FickApp(SliderApp):
     """
 
     name = "fick"
-    figsize = (10.0, 3.8)
+    figsize = (8.4, 3.8)
 
     # couple: fixed window, 1 µm spacing
     _x_um = np.linspace(-200.0, 200.0, 401)
@@ -193,7 +193,7 @@ class FickApp(SliderApp):
         ax.set_xlim(1000.0 / self._T_grid[-1], 1000.0 / self._T_grid[0])
         ax.set_xlabel("1000 / T (1/K)")
         ax.set_ylabel("D (m²/s)")
-        ax.set_title("Arrhenius: D = D₀ e^(−Q/RT)")
+        ax.set_title("D = D₀ e^(−Q/RT)")
         ax.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost a third of the redraw
 
         self.ax_ink1 = fig.add_subplot(gs[1], label="ink1d")

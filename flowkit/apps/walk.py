@@ -54,7 +54,7 @@ class WalkApp(SliderApp):
     """
 
     name = "walk"
-    figsize = (9.5, 3.6)
+    figsize = (8.4, 3.6)
     max_steps = 200
     #: walkers stepped one by one for the MSD curve (at most)
     max_tracked = 10_000
