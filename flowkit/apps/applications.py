@@ -130,7 +130,7 @@ class ApplicationsApp(SliderApp):
         ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="Pe = 1")
         ax.set_xlim(self._D_grid[0], self._D_grid[-1])
         ax.set_ylim(1e-3, 1e6)
-        ax.set_xlabel("carrier diffusion coefficient D (m²/s)")
+        ax.set_xlabel("carrier D (m²/s)")
         ax.set_ylabel("Péclet number")
         ax.legend(loc="upper right", fontsize="small")
 
@@ -139,7 +139,7 @@ class ApplicationsApp(SliderApp):
         ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="uniform (Pe → 0)")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(self._profile_floor, 10.0)
-        ax.set_xlabel("position across the node x / L (flow goes to x = 0)")
+        ax.set_xlabel("x / L (the flow goes to 0)")
         ax.set_ylabel("c / ⟨c⟩")
         ax.legend(loc="upper right", fontsize="small")
 
