@@ -56,9 +56,10 @@ def _announce_canvas_size(canvas):
     and then in the browser tests). With the size known from the
     start, views are created at the right size and a late "resize" is harmless.
     """
-    fig = canvas.figure
+    # the size the kernel itself sends on "initialized": the figure bbox in CSS pixels
+    width, height = canvas.figure.bbox.size
     ratio = getattr(canvas, "device_pixel_ratio", 1.0) or 1.0
-    canvas._size = (fig.get_figwidth() * fig.dpi / ratio, fig.get_figheight() * fig.dpi / ratio)
+    canvas._size = (width / ratio, height / ratio)
 
 
 def sci(x, digits=3):
