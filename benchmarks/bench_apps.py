@@ -50,24 +50,36 @@ RSS_TARGET_MIB = 300.0
 
 # Which view each control is dragged in (controls act on the panel on screen).
 VIEWS = {
-    "fick": ("panel", {
-        "Arrhenius": ["T", "Q_kJ", "D0", "time_h", "c_left", "c_right"],
-        "ink 1D": ["D_ink", "t_ink"],
-        "ink 2D": ["D_ink", "t_ink"],
-    }),
-    "entropy": ("view", {
-        "reservoirs": ["split", "V_ratio", "conductance", "t_window"],
-        "Onsager": ["L11", "L12", "L21", "L22"],
-    }),
-    "analogies": ("view", {
-        "momentum vs ink": ["nu", "D", "t"],
-        "Fermi effusion": ["T", "n"],
-    }),
-    "applications": ("view", {
-        "solar wind": ["n_cm3", "v_kms"],
-        "coffee ring": ["t_frac"],
-        "nodal flow": ["U_um_s", "L_um", "D"],
-    }),
+    "fick": (
+        "panel",
+        {
+            "Arrhenius": ["T", "Q_kJ", "D0", "time_h", "c_left", "c_right"],
+            "ink 1D": ["D_ink", "t_ink"],
+            "ink 2D": ["D_ink", "t_ink"],
+        },
+    ),
+    "entropy": (
+        "view",
+        {
+            "reservoirs": ["split", "V_ratio", "conductance", "t_window"],
+            "Onsager": ["L11", "L12", "L21", "L22"],
+        },
+    ),
+    "analogies": (
+        "view",
+        {
+            "momentum vs ink": ["nu", "D", "t"],
+            "Fermi effusion": ["T", "n"],
+        },
+    ),
+    "applications": (
+        "view",
+        {
+            "solar wind": ["n_cm3", "v_kms"],
+            "coffee ring": ["t_frac"],
+            "nodal flow": ["U_um_s", "L_um", "D"],
+        },
+    ),
 }
 CHAPTERS = ["flux", "fick", "walk", "entropy", "analogies", "applications"]
 KERNEL_CHAPTERS = ["fick", "walk", "analogies"]
@@ -196,8 +208,13 @@ FIRST_MOVE = {
 
 
 def run_fresh(chapter, env):
-    out = subprocess.run([sys.executable, "-c", _FIRST_UPDATE, chapter, json.dumps(FIRST_MOVE[chapter])],
-                         capture_output=True, text=True, env=env, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_UPDATE, chapter, json.dumps(FIRST_MOVE[chapter])],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -226,10 +243,17 @@ def memory():
     rows = []
     env = dict(os.environ, MPLBACKEND="Agg")
     base = subprocess.run(
-        [sys.executable, "-c",
-         "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot, ipywidgets\n"
-         "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024.0)"],
-        capture_output=True, text=True, env=env, check=True)
+        [
+            sys.executable,
+            "-c",
+            "import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot, ipywidgets\n"
+            "print(next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM')) / 1024.0)",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
     baseline = float(base.stdout.strip())
     for chapter in CHAPTERS:
         rows.append((chapter, run_fresh(chapter, env)))
@@ -239,8 +263,11 @@ def memory():
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--moves", type=int, default=30, help="positions per control (default 30)")
-    parser.add_argument("--no-static-layer", action="store_true",
-                        help="switch off the cached static layer (for comparison: full repaint on every draw)")
+    parser.add_argument(
+        "--no-static-layer",
+        action="store_true",
+        help="switch off the cached static layer (for comparison: full repaint on every draw)",
+    )
     parser.add_argument("--sections", default="1234", help="parts to run, e.g. 34 (1 and 2 run together; default 1234)")
     args = parser.parse_args()
     if "1" in args.sections or "2" in args.sections:
@@ -264,24 +291,34 @@ def run_latency(args):
         med, p95 = statistics.median(fast), percentile(fast, 95)
         ok = med <= BUDGET_MEDIAN and p95 <= BUDGET_P95
         all_ok &= ok
-        print(f"{chapter:<13}{len(fast):>6}{1e3 * med:>11.1f}{1e3 * p95:>9.1f}{1e3 * max(fast):>9.1f}  "
-              f"{'ok' if ok else 'OVER'}")
+        print(
+            f"{chapter:<13}{len(fast):>6}{1e3 * med:>11.1f}{1e3 * p95:>9.1f}{1e3 * max(fast):>9.1f}  "
+            f"{'ok' if ok else 'OVER'}"
+        )
         if slow:
-            print(f"{'  (release)':<13}{len(slow):>6}{1e3 * statistics.median(slow):>11.1f}"
-                  f"{1e3 * percentile(slow, 95):>9.1f}{1e3 * max(slow):>9.1f}  continuous_update=False controls")
+            print(
+                f"{'  (release)':<13}{len(slow):>6}{1e3 * statistics.median(slow):>11.1f}"
+                f"{1e3 * percentile(slow, 95):>9.1f}{1e3 * max(slow):>9.1f}  continuous_update=False controls"
+            )
         for view, t in per_view.items():
-            print(f"{'   ' + view:<24} median {1e3 * statistics.median(t):6.1f} ms, p95 {1e3 * percentile(t, 95):6.1f} ms")
+            print(
+                f"{'   ' + view:<24} median {1e3 * statistics.median(t):6.1f} ms, p95 {1e3 * percentile(t, 95):6.1f} ms"
+            )
 
     print("all apps within the slider budget" if all_ok else "some app is over the slider budget (see above)")
     inplace, rebuild = rebuild_ratio(args.moves)
     print("\n2. baseline, flux app, same run: rebuild the figure on every move vs update in place")
-    print(f"   in place {1e3 * inplace:.1f} ms, rebuild {1e3 * rebuild:.1f} ms: rebuild / in place = "
-          f"{rebuild / inplace:.2f}x")
+    print(
+        f"   in place {1e3 * inplace:.1f} ms, rebuild {1e3 * rebuild:.1f} ms: rebuild / in place = "
+        f"{rebuild / inplace:.2f}x"
+    )
 
 
 def run_cold_warm():
-    print("\n3. first update in a fresh process (import + build, then one slider move), numba cache cold vs warm,"
-          " median of 3")
+    print(
+        "\n3. first update in a fresh process (import + build, then one slider move), numba cache cold vs warm,"
+        " median of 3"
+    )
     print(f"{'app':<11}{'cache':>6}{'imports s':>11}{'build s':>9}{'1st update s':>14}")
     for chapter, cold, warm in cold_warm():
         for label, r in (("cold", cold), ("warm", warm)):

@@ -124,8 +124,9 @@ def build(root: Path) -> Path:
     for name in COPY:
         path = REPO / name
         if path.is_dir():
-            shutil.copytree(path, src / name,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.nbi", "*.nbc", "*.egg-info"))
+            shutil.copytree(
+                path, src / name, ignore=shutil.ignore_patterns("__pycache__", "*.nbi", "*.nbc", "*.egg-info")
+            )
         elif path.exists():
             shutil.copy2(path, src / name)
     venv = root / "venv"
@@ -142,8 +143,7 @@ def build(root: Path) -> Path:
         code = run(["bash", str(post)], cwd=src, env=env, check=False)
     else:  # what postBuild is specified to do, if it is missing
         run(pip + ["install", "--no-deps", "-e", "."], cwd=src, env=env)
-        code = run([str(venv / "bin" / "python"), "binder/warm_cache.py"], cwd=src, env=env,
-                   check=False)
+        code = run([str(venv / "bin" / "python"), "binder/warm_cache.py"], cwd=src, env=env, check=False)
     t2 = time.perf_counter()
     print(f"venv + requirements {t1 - t0:.0f} s, postBuild {t2 - t1:.0f} s", flush=True)
     if code:
@@ -160,8 +160,9 @@ def measure(venv: Path, app: str, cache_dir: str | None, cwd: Path) -> dict:
         env.pop("NUMBA_CACHE_DIR", None)
     else:
         env["NUMBA_CACHE_DIR"] = cache_dir
-    out = subprocess.run([str(venv / "bin" / "python"), "-c", CHILD, app], env=env, cwd=cwd,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", CHILD, app], env=env, cwd=cwd, capture_output=True, text=True
+    )
     if out.returncode:
         return {"error": (out.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -187,26 +188,33 @@ def main(argv=None) -> None:
             rows.append((app, warm, cold, compiled))
 
         ms = lambda r, k: f"{1e3 * r[k]:9.1f}" if k in r else f"{'-':>9}"  # noqa: E731
-        print("\nFresh process per cell; times in ms. warm = cache from postBuild, "
-              "cold = NUMBA_CACHE_DIR empty.")
-        print(f"{'app':18} {'build warm':>10} {'build cold':>10} {'1st move warm':>13} "
-              f"{'1st move cold':>13} {'worst 1st warm':>14} {'worst 1st cold':>14} "
-              f"{'steady move':>11}  cold cache files")
+        print("\nFresh process per cell; times in ms. warm = cache from postBuild, cold = NUMBA_CACHE_DIR empty.")
+        print(
+            f"{'app':18} {'build warm':>10} {'build cold':>10} {'1st move warm':>13} "
+            f"{'1st move cold':>13} {'worst 1st warm':>14} {'worst 1st cold':>14} "
+            f"{'steady move':>11}  cold cache files"
+        )
         for app, warm, cold, compiled in rows:
             if "error" in warm or "error" in cold:
                 print(f"{app:18} error: {warm.get('error') or cold.get('error')}")
                 continue
-            print(f"{app:18} {ms(warm, 'build_s'):>10} {ms(cold, 'build_s'):>10} "
-                  f"{ms(warm, 'first_move_s'):>13} {ms(cold, 'first_move_s'):>13} "
-                  f"{ms(warm, 'worst_first_move_s'):>14} {ms(cold, 'worst_first_move_s'):>14} "
-                  f"{ms(warm, 'steady_move_s'):>11}  {compiled}"
-                  f"   (first: {warm['first_control']}, worst: {warm['worst_control']}/"
-                  f"{cold['worst_control']}; numba={warm['have_numba']})")
+            print(
+                f"{app:18} {ms(warm, 'build_s'):>10} {ms(cold, 'build_s'):>10} "
+                f"{ms(warm, 'first_move_s'):>13} {ms(cold, 'first_move_s'):>13} "
+                f"{ms(warm, 'worst_first_move_s'):>14} {ms(cold, 'worst_first_move_s'):>14} "
+                f"{ms(warm, 'steady_move_s'):>11}  {compiled}"
+                f"   (first: {warm['first_control']}, worst: {warm['worst_control']}/"
+                f"{cold['worst_control']}; numba={warm['have_numba']})"
+            )
         if (root / "POSTBUILD_FAILED").exists():
-            print("\nWARNING: binder/postBuild FAILED (see its output above): Binder would not "
-                  "build; 'warm' is whatever it cached before failing.")
-        print("\nThe first move with the warm cache should be close to the steady move; the cold "
-              "column is the compile a student would wait for without postBuild's warm-up.")
+            print(
+                "\nWARNING: binder/postBuild FAILED (see its output above): Binder would not "
+                "build; 'warm' is whatever it cached before failing."
+            )
+        print(
+            "\nThe first move with the warm cache should be close to the steady move; the cold "
+            "column is the compile a student would wait for without postBuild's warm-up."
+        )
     finally:
         if args.keep or args.reuse:
             print(f"kept {root}")

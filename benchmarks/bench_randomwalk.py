@@ -165,9 +165,7 @@ print(json.dumps(out))
 
 
 def _subprocess(args, env=None):
-    res = subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, env=env, timeout=1200
-    )
+    res = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=1200)
     if res.returncode:
         raise RuntimeError(res.stderr)
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -208,7 +206,12 @@ def main():
     rows = [
         ("naive NumPy walk (N x steps + cumsum), once", naive["walk_s"], None, naive["rss_bytes"]),
         ("naive NumPy msd (same array, squared mean)", naive["msd_s"], None, naive["rss_bytes"]),
-        ("walk (auto: parallel if cores idle)", results["walk"]["time_s"], naive["walk_s"], results["walk"]["rss_bytes"]),
+        (
+            "walk (auto: parallel if cores idle)",
+            results["walk"]["time_s"],
+            naive["walk_s"],
+            results["walk"]["rss_bytes"],
+        ),
         ("walk (parallel kernel, 2 threads)", forced["walk"]["time_s"], naive["walk_s"], forced["walk"]["rss_bytes"]),
         ("walk (1 thread)", serial["walk"]["time_s"], naive["walk_s"], serial["walk"]["rss_bytes"]),
         ("walk p = 1 (bit-count path)", results["walk_p1"]["time_s"], naive["walk_s"], results["walk_p1"]["rss_bytes"]),
@@ -217,8 +220,18 @@ def main():
         ("msd (1 thread)", serial["msd"]["time_s"], naive["msd_s"], serial["msd"]["rss_bytes"]),
         ("NumPy lattice gas (2 binomials/site/step)", np_gas["time_s"], None, np_gas["rss_bytes"]),
         ("lattice_gas (auto)", results["lattice_gas"]["time_s"], np_gas["time_s"], results["lattice_gas"]["rss_bytes"]),
-        ("lattice_gas (parallel tiles, 2 threads)", forced["lattice_gas"]["time_s"], np_gas["time_s"], forced["lattice_gas"]["rss_bytes"]),
-        ("lattice_gas (1 thread)", serial["lattice_gas"]["time_s"], np_gas["time_s"], serial["lattice_gas"]["rss_bytes"]),
+        (
+            "lattice_gas (parallel tiles, 2 threads)",
+            forced["lattice_gas"]["time_s"],
+            np_gas["time_s"],
+            forced["lattice_gas"]["rss_bytes"],
+        ),
+        (
+            "lattice_gas (1 thread)",
+            serial["lattice_gas"]["time_s"],
+            np_gas["time_s"],
+            serial["lattice_gas"]["rss_bytes"],
+        ),
     ]
     for name, value in direct.items():
         rows.append((f"{name} (direct sampling)", value["time_s"], naive["walk_s"], value["rss_bytes"]))
@@ -242,6 +255,7 @@ def main():
                 print(f"  {name:36s} first call {value[0] * 1e3:7.1f} ms, second call {value[1] * 1e3:7.1f} ms")
             else:
                 print(f"  {name:36s} {value * 1e3:7.1f} ms")
+
 
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--case":

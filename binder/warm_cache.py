@@ -51,7 +51,9 @@ def warm_apps():
             # Sliders at both ends (a log slider's min/max are exponents, hence
             # control_range); toggles and dropdowns through every option.
             options = getattr(widget, "options", None)
-            values = control_range(widget) if options is None else [o[1] if isinstance(o, tuple) else o for o in options]
+            values = (
+                control_range(widget) if options is None else [o[1] if isinstance(o, tuple) else o for o in options]
+            )
             for value in values or ():
                 app.update(**{control: value})
         app.figure.canvas.draw()

@@ -204,7 +204,9 @@ def couette_startup(y, t, U, nu, h=None):
             raise ValueError(f"y must lie in [0, h] = [0, {h!r}] m; got max(y) = {float(np.max(y))!r}")
         tau = nu * t_safe / h**2
         short = tau < _SWITCH
-        u = np.where(short, _couette_images(y, np.minimum(tau, _SWITCH), h), _couette_fourier(y, np.maximum(tau, _SWITCH), h))
+        u = np.where(
+            short, _couette_images(y, np.minimum(tau, _SWITCH), h), _couette_fourier(y, np.maximum(tau, _SWITCH), h)
+        )
     u = np.where(started, u, np.where(y == 0, 1.0, 0.0))
     return _out(U * u)
 
@@ -532,5 +534,7 @@ def effusion_flux_fd(n, mass, T, g=2):
     flux = n * np.sqrt(k_B * T / (2.0 * np.pi * mass)) * ratio
     flux[degenerate] = fermi_effusion_flux(n[degenerate], mass[degenerate], g)
     if not np.all(np.isfinite(flux)):
-        raise ValueError(f"T gives a flux outside float64 range for this n and mass; got T from {float(T.min()):.3g} to {float(T.max()):.3g} K")
+        raise ValueError(
+            f"T gives a flux outside float64 range for this n and mass; got T from {float(T.min()):.3g} to {float(T.max()):.3g} K"
+        )
     return _out(flux.reshape(shape))

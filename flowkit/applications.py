@@ -301,8 +301,7 @@ def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
     theta = positive("theta", theta, "a contact angle in radians")
     if np.any(np.asarray(theta) > np.pi / 2):
         raise ValueError(
-            f"theta must lie in (0, pi/2] (a contact angle in radians for a thin drop); "
-            f"got {float(np.max(theta))!r}"
+            f"theta must lie in (0, pi/2] (a contact angle in radians for a thin drop); got {float(np.max(theta))!r}"
         )
     c_sat = positive("c_sat", c_sat, "a saturated vapour density in kg/m^3")
     humidity = probability("humidity", humidity, "a relative humidity")

@@ -170,7 +170,9 @@ def number(answer, name="answer"):
     except Exception:  # an object NumPy cannot even wrap
         _fail(f"{name} is {_describe(answer)}; a single number is expected.")
     if arr.dtype.kind == "c":
-        _fail(f"{name} is complex ({answer!r}); a real number is expected. Did a square root of a negative number sneak in?")
+        _fail(
+            f"{name} is complex ({answer!r}); a real number is expected. Did a square root of a negative number sneak in?"
+        )
     if arr.dtype.kind not in "iuf":
         _fail(f"{name} is {_describe(answer)}; a single number is expected.")
     if arr.size != 1:
@@ -528,7 +530,9 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
         raise ValueError(f"hidden must be True or False; got {hidden!r}")
     if atol == 0 and np.any(expected == 0):
         # those elements would have to be exactly 0.0: round-off would fail a correct answer
-        raise ValueError("atol must be > 0 when some expected values are 0 (rtol alone allows no deviation from zero); got atol=0.0")
+        raise ValueError(
+            "atol must be > 0 when some expected values are 0 (rtol alone allows no deviation from zero); got atol=0.0"
+        )
 
     if answer is None or answer is Ellipsis or isinstance(answer, (str, bytes)):
         number(answer, name)  # reuses its hints for None / ... / text
@@ -556,7 +560,9 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
         _fail(f"{head}. Recheck the sign, unit conversions, factors such as 2 or pi, and the order of the values.")
     close_all = lambda trial: not np.any(np.abs(trial - expected) > atol + rtol * np.abs(expected))  # noqa: E731
     if close_all(-values):
-        _fail(f"{head}: every value has the right size but the wrong sign. Check the direction you counted as positive.")
+        _fail(
+            f"{head}: every value has the right size but the wrong sign. Check the direction you counted as positive."
+        )
     if values.ndim >= 1 and close_all(values[::-1]):
         _fail(f"{head}: the values are right but in reverse order.")
     usable = (expected != 0) & (values != 0)

@@ -9,7 +9,8 @@ cloud's own rest frame; for a gas leaking through a small hole it is n<v>/4.
 """
 
 import numpy as np
-from scipy.constants import Boltzmann, c as _C
+from scipy.constants import Boltzmann
+from scipy.constants import c as _C
 
 from . import _validate as _v
 
@@ -139,7 +140,9 @@ def number_four_flux(n0, velocity):
         j = n[..., None] * v
         out = np.concatenate([(_C * n)[..., None], j], axis=-1)
     if not np.all(np.isfinite(out)):
-        raise ValueError(f"n0 is too large for float64 at this speed (gamma c n0 overflows); got n0 up to {float(np.max(n0)):.3g} 1/m^3")
+        raise ValueError(
+            f"n0 is too large for float64 at this speed (gamma c n0 overflows); got n0 up to {float(np.max(n0)):.3g} 1/m^3"
+        )
     return out
 
 
@@ -210,7 +213,9 @@ def rest_density(four_flux):
     N = _four_flux(four_flux)
     N0 = N[..., 0]
     if np.any(N0 < 0):
-        raise ValueError(f"four_flux must have N^0 = c n >= 0 (a non-negative density); got N^0 = {float(np.min(N0))!r}")
+        raise ValueError(
+            f"four_flux must have N^0 = c n >= 0 (a non-negative density); got N^0 = {float(np.min(N0))!r}"
+        )
     j2 = np.sum(N[..., 1:] ** 2, axis=-1)
     s = N0 * N0 - j2
     bad = (s < -_NULL_TOL * N0 * N0) | ((N0 == 0) & (j2 > 0))

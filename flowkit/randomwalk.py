@@ -181,9 +181,7 @@ def _seed_sequence(seed):
         # the same Generator give two different (but reproducible) walks.
         return np.random.SeedSequence(seed.integers(0, 2**63, size=4, dtype=np.int64).tolist())
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(
-            f"seed must be a non-negative int, a numpy.random.Generator or None; got {seed!r}"
-        )
+        raise ValueError(f"seed must be a non-negative int, a numpy.random.Generator or None; got {seed!r}")
     return np.random.SeedSequence(int(seed))
 
 
@@ -218,15 +216,11 @@ def _check_counts(name, counts):
         raise ValueError(f"{name} must be a non-empty 1D array of particle numbers; got shape {arr.shape}")
     if arr.dtype.kind in "iu":
         if np.any(arr < 0) or np.any(arr >= 2**62):
-            raise ValueError(
-                f"{name} must hold particle numbers in [0, 2**62); got {_validate._show(arr)}"
-            )
+            raise ValueError(f"{name} must hold particle numbers in [0, 2**62); got {_validate._show(arr)}")
         return arr.astype(np.int64)
     vals = _validate.nonnegative(name, arr, "particle numbers per site")
     if np.any(vals != np.floor(vals)) or np.any(vals >= 2.0**62):
-        raise ValueError(
-            f"{name} must hold whole particle numbers (integers >= 0); got {_validate._show(arr)}"
-        )
+        raise ValueError(f"{name} must hold whole particle numbers (integers >= 0); got {_validate._show(arr)}")
     return vals.astype(np.int64)
 
 
@@ -871,9 +865,7 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
         key = _seed_sequence(seed).generate_state(1, np.uint64)[0]
         parallel, tiles, block = _tiling(c0.size, t, periodic)
         kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
-        out = kernel(
-            c0, np.int64(t), p, periodic, np.int64(g), key, crossings, np.int64(tiles), np.int64(block)
-        )
+        out = kernel(c0, np.int64(t), p, periodic, np.int64(g), key, crossings, np.int64(tiles), np.int64(block))
     else:
         out = _numpy_lattice_gas(c0, t, p, periodic, g, _generator(seed), crossings)
     if gate is None:
@@ -904,7 +896,9 @@ def master_equation(prob, steps, p, bc="noflux"):
     ndarray of float64, shape (n_sites,)
         The distribution after ``steps`` steps (same units as ``prob``).
     """
-    P = np.array(_validate.nonnegative("prob", prob, "probabilities or mean counts per site"), dtype=np.float64, ndmin=1)
+    P = np.array(
+        _validate.nonnegative("prob", prob, "probabilities or mean counts per site"), dtype=np.float64, ndmin=1
+    )
     if P.ndim != 1 or P.size == 0:
         raise ValueError(f"prob must be a non-empty 1D array; got shape {np.shape(prob)}")
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
@@ -1252,6 +1246,8 @@ def warm_up():
             kernel(np.int64(3), _hop_threshold(0.5), keys, np.zeros((4, 2), np.int64))
         counts = np.full(8, 10, dtype=np.int64)
         for kernel in (_lattice_gas_serial, _lattice_gas_parallel):
-            kernel(counts, np.int64(3), 0.5, False, np.int64(1), keys[0], np.zeros(3, np.int64), np.int64(2), np.int64(2))
+            kernel(
+                counts, np.int64(3), 0.5, False, np.int64(1), keys[0], np.zeros(3, np.int64), np.int64(2), np.int64(2)
+            )
         lattice_gas_2d(np.full((3, 3), 10), 3, 0.5, seed=0)
     return time.perf_counter() - start

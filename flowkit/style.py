@@ -38,14 +38,12 @@ OKABE_ITO = {
 # Everyday order: the usual blue/orange/green start that readers of matplotlib
 # plots expect, all from the colour-blind-safe set.
 _DEFAULT_CYCLE = [
-    OKABE_ITO[k]
-    for k in ("blue", "orange", "bluish green", "vermillion", "reddish purple", "sky blue", "black")
+    OKABE_ITO[k] for k in ("blue", "orange", "bluish green", "vermillion", "reddish purple", "sky blue", "black")
 ]
 # Projector order: darkest, most saturated first; yellow left out (too pale on a
 # bright screen), sky blue last.
 _LECTURE_CYCLE = [
-    OKABE_ITO[k]
-    for k in ("blue", "vermillion", "bluish green", "black", "reddish purple", "orange", "sky blue")
+    OKABE_ITO[k] for k in ("blue", "vermillion", "bluish green", "black", "reddish purple", "orange", "sky blue")
 ]
 
 _DEFAULT_RC = {

@@ -153,7 +153,9 @@ def _fd_reference(j, eta):
     # Independent adaptive quadrature in u = sqrt(x) (removes the x^j endpoint singularity)
     top = np.sqrt(max(eta, 0.0) + 60.0)
     pts = [np.sqrt(eta)] if eta > 0 else None
-    val = quad(lambda u: 2 * u ** (2 * j + 1) * expit(eta - u * u), 0, top, points=pts, limit=500, epsabs=0, epsrel=1e-13)
+    val = quad(
+        lambda u: 2 * u ** (2 * j + 1) * expit(eta - u * u), 0, top, points=pts, limit=500, epsabs=0, epsrel=1e-13
+    )
     return val[0] / gamma(j + 1)
 
 
@@ -163,7 +165,9 @@ def test_fermi_dirac_integral_against_quad(j):
         assert an.fermi_dirac_integral(j, eta) == pytest.approx(_fd_reference(j, eta), rel=1e-10, abs=0)
     # limits: Boltzmann e^eta, degenerate eta^(j+1)/Gamma(j+2)
     # abs=0: approx's default abs=1e-12 would accept 0 for these tiny values
-    assert an.fermi_dirac_integral(j, -40.0) == pytest.approx(np.exp(-40.0) * (1 - np.exp(-40.0) / 2 ** (j + 1)), rel=1e-15, abs=0)
+    assert an.fermi_dirac_integral(j, -40.0) == pytest.approx(
+        np.exp(-40.0) * (1 - np.exp(-40.0) / 2 ** (j + 1)), rel=1e-15, abs=0
+    )
     # deep in the Boltzmann regime: F_j(eta) = e^eta (1 - e^eta / 2^(j+1) + ...), relative error e^-200
     assert an.fermi_dirac_integral(j, -200.0) == pytest.approx(np.exp(-200.0), rel=1e-14, abs=0)
     assert an.fermi_dirac_integral(j, 1e6) == pytest.approx(1e6 ** (j + 1) / gamma(j + 2), rel=1e-10)
@@ -216,7 +220,10 @@ def test_effusion_flux_fd_at_the_crossover_by_quadrature():
     eta = brentq(lambda e: _fd_reference(0.5, e) - y, -10, 50, xtol=1e-14)
     # direct speed integrals: n = C 4 pi int v^2 f dv, flux = C pi int v^3 f dv
     vt = np.sqrt(2 * k * T / m_e)
-    f = lambda v: expit(eta - (v / vt) ** 2)
+
+    def f(v):
+        return expit(eta - (v / vt) ** 2)
+
     n_int = quad(lambda v: 4 * np.pi * v**2 * f(v), 0, 20 * vt, epsabs=0, epsrel=1e-12)[0]
     j_int = quad(lambda v: np.pi * v**3 * f(v), 0, 20 * vt, epsabs=0, epsrel=1e-12)[0]
     assert an.effusion_flux_fd(N_NA, m_e, T) == pytest.approx(N_NA * j_int / n_int, rel=1e-9)

@@ -168,6 +168,7 @@ def test_rejects_bad_input(call, name):
 
 # --- nodal_profile: steady advection-diffusion across the node -------------------------------
 
+
 def test_nodal_profile_hand_values_at_pe_one():
     # Pe = U L / D = 1e-6 * 1e-5 / 1e-11 = 1. By hand: c(0)/<c> = 1/(1 - e^-1) = 1.5819767,
     # c(L)/<c> = e^-1/(1 - e^-1) = 0.5819767 (rtol 1e-7).
@@ -215,6 +216,7 @@ def test_nodal_profile_rejects_positions_outside_the_node():
 
 # --- drop evaporation and drying time (coffee ring, thin-drop limit) ---------------------------
 
+
 def test_drop_evaporation_rate_by_hand():
     # 4 D_v c_sat (1 - H) R with R = 1 mm, D_v = 2.5e-5 m^2/s, c_sat = 0.02 kg/m^3, H = 0.5:
     # 4 * 2.5e-5 = 1e-4; * 0.02 = 2e-6; * 0.5 = 1e-6; * 1e-3 m = 1e-9 kg/s (rtol 1e-12)
@@ -235,7 +237,9 @@ def test_drop_evaporation_rate_integrates_the_disc_flux_profile():
     # the integrable 1/sqrt end point to ~1e-10) must give the closed form (rtol 1e-8).
     R, D_v, c_sat, H = 2.5e-3, 2.4e-5, 0.023, 0.3
     J0 = 2.0 * D_v * c_sat * (1.0 - H) / (np.pi * R)
-    total, err = quad(lambda r: 2.0 * np.pi * r * J0 * ap.coffee_ring_flux(r, R), 0.0, R, epsabs=0.0, epsrel=1e-11, limit=200)
+    total, err = quad(
+        lambda r: 2.0 * np.pi * r * J0 * ap.coffee_ring_flux(r, R), 0.0, R, epsabs=0.0, epsrel=1e-11, limit=200
+    )
     assert err < 1e-9 * total
     assert ap.drop_evaporation_rate(R, D_v, c_sat, H) == pytest.approx(total, rel=1e-8)
 
@@ -253,7 +257,8 @@ def test_drop_drying_time_by_hand():
     c_sat = 3.17e3 * 0.018015 / (8.314462618 * 298.15)  # ideal-gas water vapour, about 0.0230 kg/m^3
     rate = ap.drop_evaporation_rate(1e-3, 2.5e-5, c_sat, 0.5)
     assert ap.drop_drying_time(1e-3, 0.35, 2.5e-5, c_sat, 0.5) == pytest.approx(
-        997.0 * np.pi * 1e-9 * 0.35 / 4 / rate, rel=1e-12)
+        997.0 * np.pi * 1e-9 * 0.35 / 4 / rate, rel=1e-12
+    )
 
 
 @pytest.mark.parametrize(

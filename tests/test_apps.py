@@ -18,7 +18,10 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from scipy.constants import c as LIGHT, e as CHARGE, electron_volt as EV, m_e
+from scipy.constants import c as LIGHT
+from scipy.constants import e as CHARGE
+from scipy.constants import electron_volt as EV
+from scipy.constants import m_e
 
 from flowkit import apps, style
 from flowkit.apps._base import control_range, sci
@@ -238,8 +241,9 @@ def test_fick_couple_profile_and_arrow_follow_the_gradient():
     app = apps.fick_app(T=1100.0, Q_kJ=160.0, D0=3e-5, time_h=2.0, c_left=120.0, c_right=20.0)
     D = fick.arrhenius(3e-5, 160e3, 1100.0)
     x = app.profile_line.get_xdata() * 1e-6
-    np.testing.assert_allclose(app.profile_line.get_ydata(),
-                               fick.interdiffusion_profile(x, 7200.0, D, 120e3, 20e3) / 1e3, rtol=1e-12)
+    np.testing.assert_allclose(
+        app.profile_line.get_ydata(), fick.interdiffusion_profile(x, 7200.0, D, 120e3, 20e3) / 1e3, rtol=1e-12
+    )
     J0 = fick.interface_flux(7200.0, D, 120e3, 20e3)
     assert app.values["D"] == pytest.approx(D, rel=1e-12, abs=0)  # D ~ 7e-13 m^2/s: abs=0, else approx accepts 0
     assert app.values["interface_flux"] == pytest.approx(J0, rel=1e-12, abs=0) and J0 > 0
@@ -257,8 +261,9 @@ def test_fick_couple_profile_and_arrow_follow_the_gradient():
     np.testing.assert_array_equal(app.arr_line.get_ydata(), arr_before)  # the Arrhenius line depends on D0, Q only
     assert app.arr_marker.get_ydata()[0] == pytest.approx(fick.arrhenius(3e-5, 160e3, 1300.0), rel=1e-12, abs=0)
     app.update(Q_kJ=200.0)
-    np.testing.assert_allclose(app.arr_line.get_ydata(),
-                               fick.arrhenius(3e-5, 200e3, 1000.0 / app.arr_line.get_xdata()), rtol=1e-12)
+    np.testing.assert_allclose(
+        app.arr_line.get_ydata(), fick.arrhenius(3e-5, 200e3, 1000.0 / app.arr_line.get_xdata()), rtol=1e-12
+    )
 
 
 def test_fick_ink_1d_matches_one_solver_call_and_gaussian():
@@ -304,8 +309,9 @@ def test_walk_app_matches_lattice_gas_gaussian_and_msd():
     counts, crossings = randomwalk.lattice_gas(app.start_counts(10**6), 80, 0.6, seed=7, gate=app.max_steps)
     np.testing.assert_array_equal(app.hist.get_data().values, counts / 1e6)
     x = app.gauss_line.get_xdata()
-    np.testing.assert_allclose(app.gauss_line.get_ydata(), diffusion.gaussian(x.astype(float), 80.0, 0.3, N=1.0),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        app.gauss_line.get_ydata(), diffusion.gaussian(x.astype(float), 80.0, 0.3, N=1.0), rtol=1e-12
+    )
     tracked = randomwalk.msd(app.max_tracked, app.max_steps, 0.6, seed=7)
     np.testing.assert_allclose(app.msd_line.get_ydata(), tracked[:81], rtol=1e-12)
     np.testing.assert_allclose(app.theory_line.get_ydata(), 0.6 * np.arange(app.max_steps + 1), rtol=1e-12)
@@ -353,8 +359,9 @@ def test_entropy_app_reservoirs_match_physics():
     # dS_max / k_B = 1e20 (0.7 ln 1.05 + 0.3 ln 0.9) = 1e20 (0.0341530 - 0.0316082) = 2.5448e17.
     assert app.dS_max_kB == pytest.approx(1e20 * (0.7 * np.log(1.05) + 0.3 * np.log(0.9)), rel=1e-9)
     assert app.dS_max_kB == pytest.approx(2.5448e17, rel=1e-4)
-    np.testing.assert_allclose(app.S_line.get_ydata() * app.dS_max_kB * 1.380649e-23, r.S - r.S[0],
-                               rtol=1e-9, atol=1e-12 * abs(r.S[0]))
+    np.testing.assert_allclose(
+        app.S_line.get_ydata() * app.dS_max_kB * 1.380649e-23, r.S - r.S[0], rtol=1e-9, atol=1e-12 * abs(r.S[0])
+    )
     share = app.S_line.get_ydata()
     assert share[0] == 0.0 and np.all(np.diff(share) >= -1e-9) and share.max() <= 1.0 + 1e-9
     assert app.values["N1_end"] == pytest.approx(r.N1[-1], rel=1e-12)
@@ -456,8 +463,9 @@ def test_analogies_app_couette_and_ink_match_physics():
 
     app = apps.analogies_app(nu=2e-6, D=2e-6, t=5.0)
     y = app.grid()
-    np.testing.assert_allclose(app.u_exact.get_ydata(), analogies.couette_startup(y, 5.0, 1.0, 2e-6, h=app.gap),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        app.u_exact.get_ydata(), analogies.couette_startup(y, 5.0, 1.0, 2e-6, h=app.gap), rtol=1e-12
+    )
     _, u = analogies.couette_startup_numerical(5.0, 1.0, 2e-6, h=app.gap, cells=app.cells, steps=app.cn_steps)
     np.testing.assert_allclose(app.u_num.get_ydata(), u, rtol=1e-12)
     c, steps, dt = app.ink_numerical(2e-6, 5.0)
@@ -471,8 +479,9 @@ def test_analogies_app_couette_and_ink_match_physics():
     before = app.c_num.get_ydata().copy()
     app.update(D=8e-6)
     assert not np.allclose(app.c_num.get_ydata(), before)
-    np.testing.assert_allclose(app.u_exact.get_ydata(), analogies.couette_startup(y, 5.0, 1.0, 2e-6, h=app.gap),
-                               rtol=1e-12)  # nu did not move
+    np.testing.assert_allclose(
+        app.u_exact.get_ydata(), analogies.couette_startup(y, 5.0, 1.0, 2e-6, h=app.gap), rtol=1e-12
+    )  # nu did not move
 
 
 def test_analogies_app_effusion_crossover():
@@ -482,8 +491,9 @@ def test_analogies_app_effusion_crossover():
     T = app.cold_line.get_xdata()
     j = analogies.effusion_flux_fd(8.5e28, m_e, T)
     np.testing.assert_allclose(app.cold_line.get_ydata(), j / analogies.fermi_effusion_flux(8.5e28, m_e), rtol=1e-12)
-    np.testing.assert_allclose(app.hot_line.get_ydata(), j / flux.effusion_flux(8.5e28, flux.mean_speed(m_e, T)),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        app.hot_line.get_ydata(), j / flux.effusion_flux(8.5e28, flux.mean_speed(m_e, T)), rtol=1e-12
+    )
     # copper at room temperature is deeply degenerate (T_F ~ 8e4 K): flux is the cold value to < 1e-3
     assert app.values["ratio_to_cold"] == pytest.approx(1.0, abs=1e-3)
     assert app.cold_marker.get_ydata()[0] == pytest.approx(app.values["ratio_to_cold"], rel=1e-12)
@@ -566,8 +576,9 @@ def test_applications_app_nodal_profile_matches_physics():
     # hand: log10(e^1e6) = 1e6 / ln 10 = 434294.48; 10^0.48190 = 3.0332
     assert app.values["log10_left_right_ratio"] == pytest.approx(434294.4819, rel=1e-9)
     assert "3.03\u00d710<sup>434294</sup>" in app.readout.value
-    np.testing.assert_allclose(app.prof_line.get_ydata(),
-                               applications.nodal_profile(xL * 2e-4, 5e-5, 2e-4, 1e-14), rtol=1e-12)
+    np.testing.assert_allclose(
+        app.prof_line.get_ydata(), applications.nodal_profile(xL * 2e-4, 5e-5, 2e-4, 1e-14), rtol=1e-12
+    )
     assert app.prof_line.get_ydata()[0] == pytest.approx(1e6, rel=1e-12)  # Pe / (1 - e^-Pe) = Pe
     assert app.ax_prof.get_ylim()[1] == pytest.approx(1e7)  # 1.5 c(0) = 1.5e6
     app.update(D=1e-11, U_um_s=10.0, L_um=50.0)  # Pe = 50: 1.5 c(0) = 75, first rung above is 1e4
@@ -672,7 +683,8 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
         assert isinstance(canvas, Canvas)
         _, _, width, height = app.figure.bbox.bounds
         assert tuple(canvas._size) == pytest.approx(
-            (width / canvas.device_pixel_ratio, height / canvas.device_pixel_ratio), rel=1e-12)
+            (width / canvas.device_pixel_ratio, height / canvas.device_pixel_ratio), rel=1e-12
+        )
         assert canvas._size[0] > 100 and canvas._size[1] > 100
     finally:
         plt.switch_backend(backend)

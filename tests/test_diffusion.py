@@ -357,7 +357,9 @@ def test_numpy_fallback_matches_numba(tmp_path):
         np.testing.assert_allclose(
             dif.crank_nicolson(c1, 1.0, 0.1, 0.03, 100, bc=bc), saved["cn_" + bc], rtol=0, atol=1e-12
         )
-        np.testing.assert_allclose(dif.diffuse_2d(c2, 1.0, 0.1, 0.002, 100, bc=bc), saved["d2_" + bc], rtol=0, atol=1e-12)
+        np.testing.assert_allclose(
+            dif.diffuse_2d(c2, 1.0, 0.1, 0.002, 100, bc=bc), saved["d2_" + bc], rtol=0, atol=1e-12
+        )
 
 
 # ---------------------------------------------------------------- bad input
@@ -433,4 +435,6 @@ def test_fortran_ordered_and_strided_input_give_the_same_answer():
     expected = dif.diffuse_2d(np.ascontiguousarray(field.T), 1.0, 0.1, 0.002, 20)
     np.testing.assert_array_equal(dif.diffuse_2d(field.T, 1.0, 0.1, 0.002, 20), expected)
     line = rng.uniform(size=40)
-    np.testing.assert_array_equal(dif.ftcs(line[::2], 1.0, 0.1, 0.004, 20), dif.ftcs(line[::2].copy(), 1.0, 0.1, 0.004, 20))
+    np.testing.assert_array_equal(
+        dif.ftcs(line[::2], 1.0, 0.1, 0.004, 20), dif.ftcs(line[::2].copy(), 1.0, 0.1, 0.004, 20)
+    )

@@ -130,4 +130,3 @@ def test_interface_flux_falls_as_inverse_sqrt_time():
 def test_bad_input_raises_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"^{re.escape(name)} must"):
         call()
-

@@ -8,7 +8,6 @@ from scipy.constants import c, e
 
 from flowkit import flux as fx
 
-
 # ---------------------------------------------------------------- beams
 
 
@@ -190,5 +189,6 @@ def test_faster_than_light_message_shows_the_speed():
 def test_number_four_flux_overflow_is_a_value_error():
     # gamma c n0 with n0 = 1e308 overflows float64; it must raise, not return inf/nan
     from flowkit import flux as fx
+
     with pytest.raises(ValueError, match="n0"):
         fx.number_four_flux(1e308, [2.9e8, 0.0, 0.0])

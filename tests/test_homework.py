@@ -310,7 +310,11 @@ def _hidden_literals(nb):
                 continue
             # a literal -37.0331 is USub(37.0331): keep its sign for the 4-digit form, so that a sign-slipped
             # student's own printed value (37.03) is not mistaken for a leak of the expected one (-37.03)
-            negated = {id(n.operand) for n in ast.walk(node.args[1]) if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub)}
+            negated = {
+                id(n.operand)
+                for n in ast.walk(node.args[1])
+                if isinstance(n, ast.UnaryOp) and isinstance(n.op, ast.USub)
+            }
             for const in ast.walk(node.args[1]):
                 if isinstance(const, ast.Constant) and isinstance(const.value, float):
                     digits = len(re.sub(r"[^0-9]", "", f"{abs(const.value):e}".split("e")[0]).rstrip("0"))

@@ -7,7 +7,6 @@ from scipy.integrate import solve_ivp
 
 from flowkit import thermo
 
-
 # ---------------------------------------------------------------- wavelength and mu
 
 

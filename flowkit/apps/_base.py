@@ -37,7 +37,6 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-
 __all__ = ["SliderApp", "StaticLayer", "nice_upper", "sci", "quantity", "float_slider", "log_slider", "int_slider"]
 
 
@@ -116,9 +115,15 @@ _STYLE = dict(description_width="11em")
 def float_slider(description, value, vmin, vmax, step, fmt=".3g", continuous=True):
     """A FloatSlider with the course's label width and readout format."""
     return widgets.FloatSlider(
-        value=value, min=vmin, max=vmax, step=step, description=description,
-        readout_format=fmt, continuous_update=continuous,
-        layout=widgets.Layout(**_LAYOUT), style=_STYLE,
+        value=value,
+        min=vmin,
+        max=vmax,
+        step=step,
+        description=description,
+        readout_format=fmt,
+        continuous_update=continuous,
+        layout=widgets.Layout(**_LAYOUT),
+        style=_STYLE,
     )
 
 
@@ -132,17 +137,30 @@ def log_slider(description, value, vmin, vmax, step=0.05, fmt=None, continuous=T
     if fmt is None:
         fmt = ".2e" if vmin < 1e-3 else ".3g"
     return widgets.FloatLogSlider(
-        value=value, base=10, min=math.log10(vmin), max=math.log10(vmax), step=step,
-        description=description, readout_format=fmt, continuous_update=continuous,
-        layout=widgets.Layout(**_LAYOUT), style=_STYLE,
+        value=value,
+        base=10,
+        min=math.log10(vmin),
+        max=math.log10(vmax),
+        step=step,
+        description=description,
+        readout_format=fmt,
+        continuous_update=continuous,
+        layout=widgets.Layout(**_LAYOUT),
+        style=_STYLE,
     )
 
 
 def int_slider(description, value, vmin, vmax, step=1, continuous=True):
     """An IntSlider with the course's label width."""
     return widgets.IntSlider(
-        value=value, min=vmin, max=vmax, step=step, description=description,
-        continuous_update=continuous, layout=widgets.Layout(**_LAYOUT), style=_STYLE,
+        value=value,
+        min=vmin,
+        max=vmax,
+        step=step,
+        description=description,
+        continuous_update=continuous,
+        layout=widgets.Layout(**_LAYOUT),
+        style=_STYLE,
     )
 
 
@@ -233,8 +251,16 @@ class StaticLayer:
         fig = self.figure
         key = [fig.dpi, renderer.width, renderer.height, id(renderer)]
         for ax in fig.axes:
-            key.append((ax.get_visible(), ax.get_xlim(), ax.get_ylim(), ax.get_xscale(),
-                        ax.get_yscale(), ax.get_position().bounds))
+            key.append(
+                (
+                    ax.get_visible(),
+                    ax.get_xlim(),
+                    ax.get_ylim(),
+                    ax.get_xscale(),
+                    ax.get_yscale(),
+                    ax.get_position().bounds,
+                )
+            )
         return tuple(key)
 
     @staticmethod
@@ -275,8 +301,13 @@ class StaticLayer:
     def draw(self, renderer):
         fig = self.figure
         canvas = fig.canvas
-        own = (self.enabled and not canvas.is_saving() and hasattr(renderer, "restore_region")
-               and hasattr(canvas, "copy_from_bbox") and getattr(canvas, "renderer", None) is renderer)
+        own = (
+            self.enabled
+            and not canvas.is_saving()
+            and hasattr(renderer, "restore_region")
+            and hasattr(canvas, "copy_from_bbox")
+            and getattr(canvas, "renderer", None) is renderer
+        )
         if not own:
             self.background._visible = False
             try:
@@ -363,8 +394,12 @@ class SliderApp:
         self._canvas_is_widget = isinstance(canvas, widgets.DOMWidget)
         self._interactive = self._canvas_is_widget or type(canvas) is not FigureCanvasAgg
         if self._canvas_is_widget:
-            for attr, val in (("header_visible", False), ("footer_visible", False),
-                              ("resizable", False), ("toolbar_visible", "fade-in-fade-out")):
+            for attr, val in (
+                ("header_visible", False),
+                ("footer_visible", False),
+                ("resizable", False),
+                ("toolbar_visible", "fade-in-fade-out"),
+            ):
                 try:
                     setattr(canvas, attr, val)
                 except Exception:  # older ipympl: cosmetic only
@@ -487,8 +522,7 @@ class SliderApp:
         if unknown:
             allowed = ", ".join(self.controls)
             raise ValueError(
-                f"{type(self).__name__}.update got unknown control(s) {', '.join(unknown)}; "
-                f"allowed: {allowed}"
+                f"{type(self).__name__}.update got unknown control(s) {', '.join(unknown)}; allowed: {allowed}"
             )
 
     def _set_control(self, key, value):
@@ -563,15 +597,16 @@ class SliderApp:
         if self._canvas_is_widget:
             figure_view = self.figure.canvas
         else:
-            self._image = widgets.Image(value=self._png(), format="png",
-                                        layout=widgets.Layout(max_width="100%"))
+            self._image = widgets.Image(value=self._png(), format="png", layout=widgets.Layout(max_width="100%"))
             figure_view = self._image
-        export = widgets.Button(description="Export CSV", icon="download",
-                                tooltip=f"write {self.name}_curves.csv in the working directory")
+        export = widgets.Button(
+            description="Export CSV", icon="download", tooltip=f"write {self.name}_curves.csv in the working directory"
+        )
         export.on_click(self._export_clicked)
         buttons = widgets.HBox([export, *self._extra_buttons(), self.status])
-        controls = widgets.VBox(list(self.controls.values()) + list(self._extra_widgets()),
-                                layout=widgets.Layout(width="100%"))
+        controls = widgets.VBox(
+            list(self.controls.values()) + list(self._extra_widgets()), layout=widgets.Layout(width="100%")
+        )
         box = widgets.VBox([controls, figure_view, self.readout, buttons])
         box.add_class("flowkit-app")
         return box

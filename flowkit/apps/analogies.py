@@ -25,11 +25,11 @@ so every slider is ``continuous_update=True``.
 
 import ipywidgets as widgets
 import numpy as np
-from scipy.constants import Boltzmann as K_B, m_e as ELECTRON_MASS
+from scipy.constants import Boltzmann as K_B
+from scipy.constants import m_e as ELECTRON_MASS
 
-from .. import analogies, diffusion
+from .. import analogies, diffusion, style
 from .. import flux as fluxmod
-from .. import style
 from ._base import SliderApp, log_slider, quantity
 
 __all__ = ["AnalogiesApp", "analogies_app"]
@@ -65,9 +65,12 @@ class AnalogiesApp(SliderApp):
 
     def _controls(self):
         return {
-            "view": widgets.ToggleButtons(options=["momentum vs ink", "Fermi effusion"],
-                                          value="momentum vs ink", description="view",
-                                          style={"button_width": "11em"}),
+            "view": widgets.ToggleButtons(
+                options=["momentum vs ink", "Fermi effusion"],
+                value="momentum vs ink",
+                description="view",
+                style={"button_width": "11em"},
+            ),
             "nu": log_slider("viscosity ν (m²/s)", 1e-6, 1e-7, 1e-5),
             "D": log_slider("ink D (m²/s)", 1e-6, 1e-7, 1e-5),
             "t": log_slider("time t (s)", 10.0, 0.1, 100.0),
@@ -109,8 +112,10 @@ class AnalogiesApp(SliderApp):
         (self.u_num,) = self.ax_u.plot([], [], "o", ms=style.ms(0.5), color=c[1], label="ink solver (CN)")
         (self.c_exact,) = self.ax_c.plot([], [], color=c[0], label="same formula, D")
         (self.c_num,) = self.ax_c.plot([], [], "o", ms=style.ms(0.5), color=c[2], label="ink solver (FTCS)")
-        for ax, ylabel, title in ((self.ax_u, "u / U", "momentum: wall starts moving"),
-                                  (self.ax_c, "c / c₀", "ink: held at c₀ at y = 0")):
+        for ax, ylabel, title in (
+            (self.ax_u, "u / U", "momentum: wall starts moving"),
+            (self.ax_c, "c / c₀", "ink: held at c₀ at y = 0"),
+        ):
             ax.set_xlim(0.0, y_mm[-1])
             ax.set_ylim(-0.03, 1.05)
             ax.set_xlabel("y (mm)")
@@ -142,11 +147,16 @@ class AnalogiesApp(SliderApp):
         y_mm = y / _MM
         self.y = y
         # each panel is recomputed only when its own inputs move (memo keyed on them)
-        self.u_exact_U, (y_num, self.u_num_U) = self._memo(("couette", nu, t), lambda: (
-            analogies.couette_startup(y, t, 1.0, nu, h=self.gap),
-            analogies.couette_startup_numerical(t, 1.0, nu, h=self.gap, cells=self.cells, steps=self.cn_steps)))
-        self.c_exact_c0, (self.c_num_c0, steps, dt) = self._memo(("ink", D, t), lambda: (
-            analogies.couette_startup(y, t, 1.0, D, h=self.gap), self.ink_numerical(D, t)))
+        self.u_exact_U, (y_num, self.u_num_U) = self._memo(
+            ("couette", nu, t),
+            lambda: (
+                analogies.couette_startup(y, t, 1.0, nu, h=self.gap),
+                analogies.couette_startup_numerical(t, 1.0, nu, h=self.gap, cells=self.cells, steps=self.cn_steps),
+            ),
+        )
+        self.c_exact_c0, (self.c_num_c0, steps, dt) = self._memo(
+            ("ink", D, t), lambda: (analogies.couette_startup(y, t, 1.0, D, h=self.gap), self.ink_numerical(D, t))
+        )
         self.u_exact.set_data(y_mm, self.u_exact_U)
         self.u_num.set_data(y_num / _MM, self.u_num_U)
         self.c_exact.set_data(y_mm, self.c_exact_c0)
@@ -172,14 +182,21 @@ class AnalogiesApp(SliderApp):
             "T_F": T_F,
         }
         v = self.values
-        return "<br>".join([
-            quantity("mid-gap u/U", v["couette_mid"]) + " (ν) &nbsp; "
-            + quantity("mid-gap c/c₀", v["ink_mid"]) + f" (D; {steps} explicit steps)",
-            quantity("effusion flux", v["effusion_flux"], "m⁻² s⁻¹") + " &nbsp; "
-            + quantity("÷ cold (3/16) n v_F", v["ratio_to_cold"]) + " &nbsp; "
-            + quantity("÷ Maxwell n⟨v⟩/4", v["ratio_to_maxwell"]) + " &nbsp; "
-            + quantity("T_F", T_F, "K"),
-        ])
+        return "<br>".join(
+            [
+                quantity("mid-gap u/U", v["couette_mid"])
+                + " (ν) &nbsp; "
+                + quantity("mid-gap c/c₀", v["ink_mid"])
+                + f" (D; {steps} explicit steps)",
+                quantity("effusion flux", v["effusion_flux"], "m⁻² s⁻¹")
+                + " &nbsp; "
+                + quantity("÷ cold (3/16) n v_F", v["ratio_to_cold"])
+                + " &nbsp; "
+                + quantity("÷ Maxwell n⟨v⟩/4", v["ratio_to_maxwell"])
+                + " &nbsp; "
+                + quantity("T_F", T_F, "K"),
+            ]
+        )
 
     def _curves(self):
         return {

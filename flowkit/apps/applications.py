@@ -84,9 +84,12 @@ class ApplicationsApp(SliderApp):
 
     def _controls(self):
         return {
-            "view": widgets.ToggleButtons(options=["solar wind", "coffee ring", "nodal flow"],
-                                          value="solar wind", description="view",
-                                          style={"button_width": "8em"}),
+            "view": widgets.ToggleButtons(
+                options=["solar wind", "coffee ring", "nodal flow"],
+                value="solar wind",
+                description="view",
+                style={"button_width": "8em"},
+            ),
             "n_cm3": log_slider("wind density (cm⁻³)", 5.0, 0.5, 100.0, step=0.02),
             "v_kms": float_slider("wind speed (km/s)", 400.0, 250.0, 1000.0, 10.0, fmt=".0f"),
             "t_frac": float_slider("drying t / t_f", 0.5, 0.0, 0.95, 0.01, fmt=".2f"),
@@ -196,13 +199,18 @@ class ApplicationsApp(SliderApp):
             "log10_left_right_ratio": log10_ratio,
         }
         winner = "flow wins: carriers pile up on the left" if peclet > 1 else "diffusion wins: no left-right bias"
-        return "<br>".join([
-            quantity("stand-off", standoff, "R_E") + " &nbsp; "
-            + quantity("wind pressure n m_p v²", pressure / _NPA, "nPa"),
-            quantity("solute at the rim", deposit) + f" at t/t_f = {tf:.2f}",
-            quantity("Pe", peclet) + " &nbsp; <b>left/right</b> c(0)/c(L) = e<sup>Pe</sup> = "
-            + _power_of_ten(log10_ratio) + f" ({winner})",
-        ])
+        return "<br>".join(
+            [
+                quantity("stand-off", standoff, "R_E")
+                + " &nbsp; "
+                + quantity("wind pressure n m_p v²", pressure / _NPA, "nPa"),
+                quantity("solute at the rim", deposit) + f" at t/t_f = {tf:.2f}",
+                quantity("Pe", peclet)
+                + " &nbsp; <b>left/right</b> c(0)/c(L) = e<sup>Pe</sup> = "
+                + _power_of_ten(log10_ratio)
+                + f" ({winner})",
+            ]
+        )
 
     def _curves(self):
         return {

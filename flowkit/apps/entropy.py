@@ -33,7 +33,8 @@ import math
 
 import ipywidgets as widgets
 import numpy as np
-from scipy.constants import Boltzmann as K_B, electron_volt as EV
+from scipy.constants import Boltzmann as K_B
+from scipy.constants import electron_volt as EV
 
 from .. import style, thermo
 from ._base import SliderApp, float_slider, log_slider, nice_upper, quantity
@@ -87,8 +88,9 @@ class EntropyApp(SliderApp):
 
     def _controls(self):
         return {
-            "view": widgets.ToggleButtons(options=["reservoirs", "Onsager"], value="reservoirs",
-                                          description="view", style={"button_width": "7em"}),
+            "view": widgets.ToggleButtons(
+                options=["reservoirs", "Onsager"], value="reservoirs", description="view", style={"button_width": "7em"}
+            ),
             "split": float_slider("N₁ / N at start", 0.8, 0.05, 0.95, 0.05, fmt=".2f"),
             "V_ratio": log_slider("V₁ / V₂", 1.0, 0.1, 10.0, step=0.05, fmt=".2f"),
             "conductance": log_slider("valve G (1/(J s))", 6e39, 1e38, 1e41, step=0.05, fmt=".2g"),
@@ -109,8 +111,7 @@ class EntropyApp(SliderApp):
         """The :class:`flowkit.thermo.Reservoirs` drawn for these settings."""
         V1, V2 = self.volumes(V_ratio)
         t = np.linspace(0.0, t_window, self._n_times)
-        return thermo.two_reservoirs(
-            split * self.n_total, (1.0 - split) * self.n_total, V1, V2, self.T, conductance, t)
+        return thermo.two_reservoirs(split * self.n_total, (1.0 - split) * self.n_total, V1, V2, self.T, conductance, t)
 
     def mu_range_eV(self, V_ratio):
         """Lowest and highest mu (eV) either box can have over the whole ``split`` slider.
@@ -120,8 +121,11 @@ class EntropyApp(SliderApp):
         small difference in mu that it is.
         """
         slider = self.controls["split"]
-        mus = [thermo.chemical_potential_density(f * self.n_total / V, self.T, thermo.HELIUM_MASS)
-               for V in self.volumes(V_ratio) for f in (slider.min, slider.max)]
+        mus = [
+            thermo.chemical_potential_density(f * self.n_total / V, self.T, thermo.HELIUM_MASS)
+            for V in self.volumes(V_ratio)
+            for f in (slider.min, slider.max)
+        ]
         return min(mus) / EV, max(mus) / EV
 
     def max_entropy_gain(self, split, V_ratio):
@@ -135,8 +139,12 @@ class EntropyApp(SliderApp):
         N1_eq = self.n_total * V1 / self.volume_total
         st = thermo.sackur_tetrode
         m = thermo.HELIUM_MASS
-        return (st(N1_eq, V1, self.T, m) + st(self.n_total - N1_eq, V2, self.T, m)
-                - st(N1, V1, self.T, m) - st(N2, V2, self.T, m))
+        return (
+            st(N1_eq, V1, self.T, m)
+            + st(self.n_total - N1_eq, V2, self.T, m)
+            - st(N1, V1, self.T, m)
+            - st(N2, V2, self.T, m)
+        )
 
     def onsager_matrix(self, p):
         """L / L0 from the four sliders, as a 2 x 2 array."""
@@ -162,8 +170,9 @@ class EntropyApp(SliderApp):
         (self.mu2_line,) = self.ax_mu.plot([], [], color=c[1], label="μ₂")
         (self.S_line,) = self.ax_S.plot([], [], color=c[2], label="(S − S(0)) / (S_eq − S(0))")
         self.ax_S.axhline(1.0, color="0.4", lw=style.lw(0.53), ls="--")
-        self.S_note = self.ax_S.text(0.98, 0.08, "", transform=self.ax_S.transAxes,
-                                     ha="right", va="bottom", fontsize="small")
+        self.S_note = self.ax_S.text(
+            0.98, 0.08, "", transform=self.ax_S.transAxes, ha="right", va="bottom", fontsize="small"
+        )
         self.ax_N.set_ylabel("N")
         self.ax_N.set_ylim(0.0, self.n_total)
         self.ax_mu.set_ylabel("μ (eV)")
@@ -236,9 +245,13 @@ class EntropyApp(SliderApp):
         }
         v = self.values
         lines = [
-            quantity("at the end: N₁", v["N1_end"]) + " &nbsp; " + quantity("N₂", v["N2_end"])
-            + " &nbsp; " + quantity("μ₁ − μ₂", v["delta_mu_end_eV"], "eV")
-            + " &nbsp; " + quantity("ΔS", v["delta_S_end_kB"], "k_B"),
+            quantity("at the end: N₁", v["N1_end"])
+            + " &nbsp; "
+            + quantity("N₂", v["N2_end"])
+            + " &nbsp; "
+            + quantity("μ₁ − μ₂", v["delta_mu_end_eV"], "eV")
+            + " &nbsp; "
+            + quantity("ΔS", v["delta_S_end_kB"], "k_B"),
         ]
         msg = html.escape(self.onsager_message)
         if self.onsager_ok:

@@ -32,15 +32,13 @@ built. In 1D that is about a millisecond and the sliders stay continuous; in
 sliders switch to ``continuous_update=False`` while the 2D view is on.
 """
 
+import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import NullLocator
 
-from .. import diffusion, fick
-from .. import style
+from .. import diffusion, fick, style
 from .._jit import HAVE_NUMBA
 from ._base import SliderApp, _one_numba_thread, float_slider, log_slider, nice_upper, quantity
-
-import ipywidgets as widgets
-from matplotlib.ticker import NullLocator
 
 __all__ = ["FickApp", "fick_app"]
 
@@ -129,8 +127,12 @@ class FickApp(SliderApp):
             "time_h": log_slider("anneal time (h)", 4.0, 0.1, 100.0),
             "c_left": float_slider("c left bar (kmol/m³)", 150.0, 0.0, 150.0, 1.0, fmt=".0f"),
             "c_right": float_slider("c right bar (kmol/m³)", 0.0, 0.0, 150.0, 1.0, fmt=".0f"),
-            "panel": widgets.ToggleButtons(options=["Arrhenius", "ink 1D", "ink 2D"], value="Arrhenius",
-                                           description="right panel", style={"button_width": "7em"}),
+            "panel": widgets.ToggleButtons(
+                options=["Arrhenius", "ink 1D", "ink 2D"],
+                value="Arrhenius",
+                description="right panel",
+                style={"button_width": "7em"},
+            ),
             "D_ink": log_slider("ink D (m²/s)", 1e-9, 1e-10, 1e-8),
             "t_ink": log_slider("ink time (s)", 100.0, 10.0, 1000.0),
         }
@@ -182,7 +184,9 @@ class FickApp(SliderApp):
         ax.set_ylabel("c (kmol/m³)")
         ax.set_title("diffusion couple")
         self.arrow = ax.annotate(
-            "", xy=(60.0, 75.0), xytext=(0.0, 75.0),
+            "",
+            xy=(60.0, 75.0),
+            xytext=(0.0, 75.0),
             arrowprops=dict(arrowstyle="-|>", color=colors[3], lw=style.lw(1.67), mutation_scale=style.ms(3.0)),
         )
         self.arrow_label = ax.text(0.0, 88.0, "", ha="center", va="bottom", color=colors[3], fontsize="small")
@@ -210,8 +214,13 @@ class FickApp(SliderApp):
         self.ax_ink2 = fig.add_subplot(gs[1], label="ink2d")  # same slot: one of the three is shown
         half = self._ink_width / 2 / 1e-3
         self.ink_image = self.ax_ink2.imshow(
-            np.zeros((self._n2, self._n2)), origin="lower", extent=(-half, half, -half, half),
-            cmap="viridis", vmin=0.0, vmax=1.0, interpolation="nearest",
+            np.zeros((self._n2, self._n2)),
+            origin="lower",
+            extent=(-half, half, -half, half),
+            cmap="viridis",
+            vmin=0.0,
+            vmax=1.0,
+            interpolation="nearest",
         )
         self.ax_ink2.set_xlabel("x (mm)")
         self.ax_ink2.set_ylabel("y (mm)")
@@ -297,9 +306,13 @@ class FickApp(SliderApp):
             self.ax_ink1.set_ylim(0.0, nice_upper(1.05 * max(float(c.max()), float(self.ink_exact_c.max()))))
             self.ink_steps_taken, self.ink_time = steps, steps * dt
             self.values.update(ink_peak=float(c.max()), ink_time=steps * dt)
-            return (quantity("ink time simulated", steps * dt, "s") + f" in {steps} FTCS steps &nbsp; "
-                    + quantity("peak", float(c.max()), "m⁻¹")
-                    + " &nbsp; " + quantity("exact peak", float(self.ink_exact_c.max()), "m⁻¹"))
+            return (
+                quantity("ink time simulated", steps * dt, "s")
+                + f" in {steps} FTCS steps &nbsp; "
+                + quantity("peak", float(c.max()), "m⁻¹")
+                + " &nbsp; "
+                + quantity("exact peak", float(self.ink_exact_c.max()), "m⁻¹")
+            )
         steps, dt = self.ink_steps(D_ink, t_ink, 2)
         dx = self.dx2
         c = self._ladder(2).at(steps, lambda s, n: diffusion.diffuse_2d(s, D_ink, dx, dt, n, bc="noflux"))
@@ -308,8 +321,10 @@ class FickApp(SliderApp):
         self.ink_image.set_data(c / peak)
         self.ink_steps_taken, self.ink_time = steps, steps * dt
         self.values.update(ink_peak=peak, ink_time=steps * dt)
-        return (quantity("ink time simulated", steps * dt, "s") + f" in {steps} steps on a "
-                f"{self._n2}×{self._n2} grid &nbsp; " + quantity("peak", peak, "m⁻²"))
+        return (
+            quantity("ink time simulated", steps * dt, "s") + f" in {steps} steps on a "
+            f"{self._n2}×{self._n2} grid &nbsp; " + quantity("peak", peak, "m⁻²")
+        )
 
     def _curves(self):
         out = {

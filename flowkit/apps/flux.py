@@ -12,7 +12,8 @@ sliders use ``continuous_update=True``.
 """
 
 import numpy as np
-from scipy.constants import c as LIGHT_SPEED, e as ELEMENTARY_CHARGE
+from scipy.constants import c as LIGHT_SPEED
+from scipy.constants import e as ELEMENTARY_CHARGE
 
 from .. import flux as physics
 from .. import style
@@ -123,12 +124,18 @@ class FluxApp(SliderApp):
             "rest_density": float(n_rest),
         }
         v = self.values
-        return "<br>".join([
-            quantity("particle rate", v["rate"], "s⁻¹") + " &nbsp; " + quantity("flux", v["flux"], "m⁻² s⁻¹"),
-            quantity("γ", v["gamma"]) + " &nbsp; " + quantity("n = γ n₀", v["density"], "m⁻³")
-            + " &nbsp; " + quantity("jₓ", v["jx"], "m⁻² s⁻¹")
-            + " &nbsp; " + quantity("n₀ (invariant)", v["rest_density"], "m⁻³"),
-        ])
+        return "<br>".join(
+            [
+                quantity("particle rate", v["rate"], "s⁻¹") + " &nbsp; " + quantity("flux", v["flux"], "m⁻² s⁻¹"),
+                quantity("γ", v["gamma"])
+                + " &nbsp; "
+                + quantity("n = γ n₀", v["density"], "m⁻³")
+                + " &nbsp; "
+                + quantity("jₓ", v["jx"], "m⁻² s⁻¹")
+                + " &nbsp; "
+                + quantity("n₀ (invariant)", v["rest_density"], "m⁻³"),
+            ]
+        )
 
     def _curves(self):
         return {

@@ -26,8 +26,7 @@ moving artists (median ~14 ms per move including the draw).
 import ipywidgets as widgets
 import numpy as np
 
-from .. import diffusion, randomwalk
-from .. import style
+from .. import diffusion, randomwalk, style
 from ._base import SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
 
 __all__ = ["WalkApp", "walk_app"]
@@ -64,8 +63,9 @@ class WalkApp(SliderApp):
         self._msd_cache = {}
         self._sites = np.arange(-self.max_steps, self.max_steps + 1)
         super().__init__(**initial)
-        self.play = widgets.Play(value=self.controls["steps"].value, min=1, max=self.max_steps,
-                                 step=1, interval=150, description="play")
+        self.play = widgets.Play(
+            value=self.controls["steps"].value, min=1, max=self.max_steps, step=1, interval=150, description="play"
+        )
         # Kernel-side link (not jslink), so the play control also drives the app headless.
         widgets.link((self.play, "value"), (self.controls["steps"], "value"))
 
@@ -80,8 +80,7 @@ class WalkApp(SliderApp):
         return [self.play]
 
     def _extra_buttons(self):
-        button = widgets.Button(description="new seed", icon="random",
-                                tooltip="draw a new random history")
+        button = widgets.Button(description="new seed", icon="random", tooltip="draw a new random history")
         button.on_click(lambda _b: self.reseed())
         return [button]
 
@@ -118,8 +117,7 @@ class WalkApp(SliderApp):
         self.ax_hist, self.ax_msd = fig.subplots(1, 2, width_ratios=[1.3, 1.0])
         ax = self.ax_hist
         edges = np.arange(-self.max_steps, self.max_steps + 2) - 0.5
-        self.hist = ax.stairs(np.zeros(self._sites.size), edges, color=colors[0], lw=style.lw(0.8),
-                              label="lattice gas")
+        self.hist = ax.stairs(np.zeros(self._sites.size), edges, color=colors[0], lw=style.lw(0.8), label="lattice gas")
         (self.gauss_line,) = ax.plot([], [], color=colors[1], label="Gaussian")
         self.gate_line = ax.axvline(0.5, color=colors[3], lw=style.lw(0.67), ls=":", label="gate")
         ax.set_xlabel("position x (sites)")
@@ -142,8 +140,10 @@ class WalkApp(SliderApp):
         prob, steps = p["p"], int(p["steps"])
         n = self.n_particles(p["n_walkers"])
         gate = self.max_steps  # index of site 0: the gate sits between x = 0 and x = 1
-        counts, crossings = self._memo(("gas", prob, n, steps, self.seed), lambda: randomwalk.lattice_gas(
-            self.start_counts(n), steps, prob, seed=self.seed, bc="noflux", gate=gate))
+        counts, crossings = self._memo(
+            ("gas", prob, n, steps, self.seed),
+            lambda: randomwalk.lattice_gas(self.start_counts(n), steps, prob, seed=self.seed, bc="noflux", gate=gate),
+        )
         D = float(randomwalk.diffusion_coefficient(prob, 1.0, 1.0))
         self.positions = self._sites
         self.fraction = counts / n
@@ -179,16 +179,20 @@ class WalkApp(SliderApp):
             "gate_flux_expected": expected,
         }
         v = self.values
-        return "<br>".join([
-            f"<b>N</b> = {n:,} particles; MSD from {n_tracked:,} walkers stepped one by one &nbsp; "
-            + quantity("D", D, "sites²/step"),
-            quantity("⟨x²⟩ walkers", v["msd_walkers"], "sites²") + " &nbsp; "
-            + quantity("histogram", msd_hist, "sites²") + " &nbsp; "
-            + quantity("p t", v["msd_theory"], "sites²"),
-            f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,}, "
-            f"since the start = {int(crossings.sum()):,}; &nbsp; "
-            + quantity("Fick: (p/2)(n₀ − n₁)", expected, "particles/step"),
-        ])
+        return "<br>".join(
+            [
+                f"<b>N</b> = {n:,} particles; MSD from {n_tracked:,} walkers stepped one by one &nbsp; "
+                + quantity("D", D, "sites²/step"),
+                quantity("⟨x²⟩ walkers", v["msd_walkers"], "sites²")
+                + " &nbsp; "
+                + quantity("histogram", msd_hist, "sites²")
+                + " &nbsp; "
+                + quantity("p t", v["msd_theory"], "sites²"),
+                f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,}, "
+                f"since the start = {int(crossings.sum()):,}; &nbsp; "
+                + quantity("Fick: (p/2)(n₀ − n₁)", expected, "particles/step"),
+            ]
+        )
 
     def _curves(self):
         return {

@@ -67,19 +67,19 @@ INIT_SCRIPT = r"""
 # Mark the n-th readout, the first slider handle and the first ipympl canvas of the
 # smallest enclosing element that holds all three (the app's own widget box).
 _LOCATE_APP = r"""
-(index) => {
+(index) => {{
   const readouts = Array.from(document.querySelectorAll('.flowkit-readout'));
-  if (readouts.length <= index) return {found: readouts.length};
+  if (readouts.length <= index) return {{found: readouts.length}};
   const readout = readouts[index];
   // The course's apps wrap themselves in .flowkit-app; otherwise climb to the
   // smallest ancestor that holds a slider and a canvas as well.
   let box = readout.closest('.flowkit-app') || readout;
-  while (box && !(box.querySelector(%(handle)s) && box.querySelector(%(canvas)s)))
+  while (box && !(box.querySelector({handle}) && box.querySelector({canvas})))
     box = box.parentElement;
-  if (!box) return {found: readouts.length, box: false};
+  if (!box) return {{found: readouts.length, box: false}};
   for (const el of document.querySelectorAll('[data-fk]')) el.removeAttribute('data-fk');
-  const handle = box.querySelector(%(handle)s);
-  const canvas = box.querySelector(%(canvas)s);
+  const handle = box.querySelector({handle});
+  const canvas = box.querySelector({canvas});
   readout.setAttribute('data-fk', 'readout');
   handle.setAttribute('data-fk', 'handle');
   canvas.setAttribute('data-fk', 'canvas');
@@ -89,39 +89,39 @@ _LOCATE_APP = r"""
   window.__fk.box = box;
   // After run-all the notebook sits at its last cell; JupyterLab's windowed
   // notebook does not paint outputs far off screen, so bring the app into view.
-  box.scrollIntoView({block: 'center'});
-  return {found: readouts.length, box: true, label: label ? label.textContent.trim() : ''};
-}
-""" % {"handle": json.dumps(SLIDER_HANDLE), "canvas": json.dumps(IPYMPL_CANVAS)}
+  box.scrollIntoView({{block: 'center'}});
+  return {{found: readouts.length, box: true, label: label ? label.textContent.trim() : ''}};
+}}
+""".format(handle=json.dumps(SLIDER_HANDLE), canvas=json.dumps(IPYMPL_CANVAS))
 
 # The marked canvas: painted (differs from a blank canvas of its size), plus what a
 # reviewer needs when it is not (still in the page? sized? skipped by content-visibility?).
-_CANVAS_STATE = r"""
-() => {
+_CANVAS_STATE = rf"""
+() => {{
   const c = document.querySelector('[data-fk=canvas]');
-  if (!c) return {marked: false, painted: false};
+  if (!c) return {{marked: false, painted: false}};
   let painted = false;
-  if (c.width > 0 && c.height > 0) {
+  if (c.width > 0 && c.height > 0) {{
     const blank = document.createElement('canvas');
     blank.width = c.width; blank.height = c.height;
     painted = c.toDataURL() !== blank.toDataURL();
-  }
+  }}
   const cell = c.closest('.jp-Cell');
   const r = c.getBoundingClientRect();
-  return {marked: true, painted, connected: c.isConnected, width: c.width, height: c.height,
+  return {{marked: true, painted, connected: c.isConnected, width: c.width, height: c.height,
           rect: [Math.round(r.x), Math.round(r.y), Math.round(r.width), Math.round(r.height)],
           cell_content_visibility: cell ? getComputedStyle(cell).contentVisibility : null,
-          canvases_in_page: document.querySelectorAll(%(canvas)s).length,
-          visibility: document.visibilityState};
-}
-""" % {"canvas": json.dumps(IPYMPL_CANVAS)}
+          canvases_in_page: document.querySelectorAll({json.dumps(IPYMPL_CANVAS)}).length,
+          visibility: document.visibilityState}};
+}}
+"""
 
 
 def write_trivial_notebook(path: Path) -> None:
     """The latency baseline: one Gaussian line and one label on one slider."""
     import nbformat
 
-    source = '''\
+    source = """\
 %matplotlib widget
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -148,11 +148,10 @@ def update(change=None):
 width.observe(update, names="value")
 update()
 widgets.VBox([width, label, fig.canvas])
-'''
+"""
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, str(path))
 
 
@@ -172,7 +171,10 @@ def open_and_run_lab(page, server, name: str, timeout: float = 600.0) -> float:
                    const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
                    const k = w && w.sessionContext && w.sessionContext.session
                              && w.sessionContext.session.kernel;
-                   return k && k.status === 'idle'; }""", polling=250, timeout=120_000)
+                   return k && k.status === 'idle'; }""",
+        polling=250,
+        timeout=120_000,
+    )
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     wait_lab_finished(page, timeout)
     return time.monotonic() - t0
@@ -217,8 +219,11 @@ def wait_lab_finished(page, timeout: float) -> dict:
     state = {}
     while time.monotonic() < deadline:
         state = lab_state(page)
-        done = (state["status"] == "idle" and not state["pending"]
-                and (state["unrun"] == 0 or any(not e["expected"] for e in state["errors"])))
+        done = (
+            state["status"] == "idle"
+            and not state["pending"]
+            and (state["unrun"] == 0 or any(not e["expected"] for e in state["errors"]))
+        )
         if done:
             steady_since = steady_since or time.monotonic()
             if time.monotonic() - steady_since >= 1.0:
@@ -232,10 +237,9 @@ def wait_lab_finished(page, timeout: float) -> dict:
 def error_outputs(page) -> list[str]:
     """Text of every error output (traceback) shown on the page."""
     found = page.eval_on_selector_all(
-        f"{STDERR_OUTPUT}, {ERROR_OUTPUT}",
-        "els => els.map(e => [e.getAttribute('data-mime-type'), e.textContent])")
-    return [text[:3000] for mime, text in found
-            if mime.endswith(".error") or TRACEBACK_HEADER in text]
+        f"{STDERR_OUTPUT}, {ERROR_OUTPUT}", "els => els.map(e => [e.getAttribute('data-mime-type'), e.textContent])"
+    )
+    return [text[:3000] for mime, text in found if mime.endswith(".error") or TRACEBACK_HEADER in text]
 
 
 # ---------------------------------------------------------------- apps
@@ -263,8 +267,7 @@ def locate_app(page, readout_index: int = 0, timeout: float = 120.0, diagnose=No
     if not info.get("box"):
         raise AssertionError(f"no app (readout + slider + ipympl canvas) found: {info}")
     kernel_side = diagnose() if diagnose is not None else None
-    raise AssertionError(f"the app's canvas was not painted within {timeout} s: "
-                         f"page {state}, kernel {kernel_side}")
+    raise AssertionError(f"the app's canvas was not painted within {timeout} s: page {state}, kernel {kernel_side}")
 
 
 def app_sliders(page) -> list[dict]:
@@ -292,7 +295,8 @@ def handle_state(page) -> dict:
         """h => ({now: parseFloat(h.getAttribute('aria-valuenow')),
                   min: parseFloat(h.getAttribute('aria-valuemin')),
                   max: parseFloat(h.getAttribute('aria-valuemax')),
-                  text: h.getAttribute('aria-valuetext')})""")
+                  text: h.getAttribute('aria-valuetext')})""",
+    )
 
 
 def move_slider(page, key: str, settle: float = 0.4, timeout: float = 30.0) -> dict:
@@ -310,18 +314,26 @@ def move_slider(page, key: str, settle: float = 0.4, timeout: float = 30.0) -> d
     while True:
         st = page.evaluate("""() => ({key: __fk.key, readout: __fk.readout,
                                       draws: __fk.draws.slice(), now: performance.now()})""")
-        if (st["key"] is not None and st["readout"] is not None and st["draws"]
-                and st["now"] - st["draws"][-1] >= settle * 1000):
+        if (
+            st["key"] is not None
+            and st["readout"] is not None
+            and st["draws"]
+            and st["now"] - st["draws"][-1] >= settle * 1000
+        ):
             break
         if time.monotonic() > deadline:
             page.evaluate("() => { __fk.armed = false; }")
             raise AssertionError(
                 f"after {key}: readout changed={st['readout'] is not None}, "
-                f"repaints={len(st['draws'])} within {timeout} s (key seen={st['key'] is not None})")
+                f"repaints={len(st['draws'])} within {timeout} s (key seen={st['key'] is not None})"
+            )
         time.sleep(0.05)
     page.evaluate("() => { __fk.armed = false; }")
-    return {"readout_ms": st["readout"] - st["key"], "canvas_ms": st["draws"][0] - st["key"],
-            "repaints": len(st["draws"])}
+    return {
+        "readout_ms": st["readout"] - st["key"],
+        "canvas_ms": st["draws"][0] - st["key"],
+        "repaints": len(st["draws"]),
+    }
 
 
 def drive_app(page, moves: int = 5) -> dict:
@@ -339,14 +351,27 @@ def drive_app(page, moves: int = 5) -> dict:
         state = handle_state(page)
         text = readout_text(page)
         png = canvas_png(page)
-        records.append({**timing, "value": state["now"], "readout": text,
-                        "html": readout_html(page), "sliders": app_sliders(page),
-                        "text_changed": text != prev_text, "canvas_changed": png != prev_png})
+        records.append(
+            {
+                **timing,
+                "value": state["now"],
+                "readout": text,
+                "html": readout_html(page),
+                "sliders": app_sliders(page),
+                "text_changed": text != prev_text,
+                "canvas_changed": png != prev_png,
+            }
+        )
         prev_png, prev_text = png, text
-    return {"start": start, "key": key, "moves": records, "sliders0": sliders0,
-            "canvas_changed_overall": prev_png != png0,
-            "readout_median_ms": statistics.median(r["readout_ms"] for r in records),
-            "canvas_median_ms": statistics.median(r["canvas_ms"] for r in records)}
+    return {
+        "start": start,
+        "key": key,
+        "moves": records,
+        "sliders0": sliders0,
+        "canvas_changed_overall": prev_png != png0,
+        "readout_median_ms": statistics.median(r["readout_ms"] for r in records),
+        "canvas_median_ms": statistics.median(r["canvas_ms"] for r in records),
+    }
 
 
 def kernel_json(page, expression: str):
@@ -369,7 +394,9 @@ def kernel_json(page, expression: str):
              };
              await future.done;
              return out;
-           }""", code)
+           }""",
+        code,
+    )
     if out.startswith("ERROR") or not out.strip():
         raise AssertionError(f"kernel could not evaluate {expression!r}: {out!r}")
     return json.loads(out)

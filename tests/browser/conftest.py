@@ -29,7 +29,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browserkit import NOTEBOOKS, REPO, TRIVIAL_NOTEBOOK, write_trivial_notebook
 
 # Debian's package; FLOWKIT_CHROMIUM may name another build of Chromium (never Playwright's own).
@@ -84,8 +83,7 @@ def free_port() -> int:
 class Server:
     """A server process in its own process group, with a log file and a URL."""
 
-    def __init__(self, name: str, argv: list[str], env: dict, port: int, token: str,
-                 ready_path: str, log_dir: Path):
+    def __init__(self, name: str, argv: list[str], env: dict, port: int, token: str, ready_path: str, log_dir: Path):
         self.name = name
         self.port = port
         self.token = token
@@ -93,8 +91,9 @@ class Server:
         self.log_path = log_dir / f"{name}.log"
         self._log = open(self.log_path, "wb")
         # start_new_session: the server and every kernel it forks share one group we can kill.
-        self.proc = subprocess.Popen(argv, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            argv, env=env, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
+        )
         self._wait_ready(ready_path)
 
     def url(self, path: str, **query: str) -> str:
@@ -112,8 +111,7 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 self.stop()
-                raise RuntimeError(f"{self.name} exited early (code {self.proc.returncode}):\n"
-                                   f"{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited early (code {self.proc.returncode}):\n{self.log_tail()}")
             try:
                 with urllib.request.urlopen(self.url(path), timeout=2) as resp:
                     if resp.status == 200:
@@ -179,8 +177,7 @@ def browser_tmp():
 def notebook_dir(browser_tmp):
     """A copy of notebooks/ (chapters only) plus the trivial baseline app."""
     dest = browser_tmp / "notebooks"
-    shutil.copytree(NOTEBOOKS, dest,
-                    ignore=shutil.ignore_patterns("homework", ".ipynb_checkpoints"))
+    shutil.copytree(NOTEBOOKS, dest, ignore=shutil.ignore_patterns("homework", ".ipynb_checkpoints"))
     write_trivial_notebook(dest / TRIVIAL_NOTEBOOK)
     return dest
 
@@ -192,7 +189,8 @@ def server_env(browser_tmp):
     target.mkdir(parents=True)
     # Without this, a "Jupyter news?" pop-up can cover the plots in screenshots.
     (target / "notification.jupyterlab-settings").write_text(
-        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        json.dumps({"fetchNews": "false", "checkForUpdates": False})
+    )
     return _server_env(settings, browser_tmp)
 
 
@@ -200,10 +198,19 @@ def server_env(browser_tmp):
 def lab_server(notebook_dir, server_env, browser_tmp):
     """A JupyterLab server on 127.0.0.1 serving the notebook copy."""
     port, token = free_port(), secrets.token_hex(16)
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
-            f"--port={port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebook_dir}",
-            "--expose-app-in-browser", "--allow-root"]
+    argv = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={notebook_dir}",
+        "--expose-app-in-browser",
+        "--allow-root",
+    ]
     server = Server("jupyterlab", argv, server_env, port, token, "/api/status", browser_tmp)
     try:
         yield server
@@ -215,10 +222,18 @@ def lab_server(notebook_dir, server_env, browser_tmp):
 def voila_server(notebook_dir, server_env, browser_tmp):
     """A Voila server (the lecturer's present mode) serving the notebook copy."""
     port, token = free_port(), secrets.token_hex(16)
-    argv = [sys.executable, "-m", "voila", "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", f"--Voila.root_dir={notebook_dir}",
-            f"--Voila.token={token}", "--show_tracebacks=True",
-            "--ServerApp.port_retries=0"]
+    argv = [
+        sys.executable,
+        "-m",
+        "voila",
+        "--no-browser",
+        f"--port={port}",
+        "--Voila.ip=127.0.0.1",
+        f"--Voila.root_dir={notebook_dir}",
+        f"--Voila.token={token}",
+        "--show_tracebacks=True",
+        "--ServerApp.port_retries=0",
+    ]
     server = Server("voila", argv, server_env, port, token, "/", browser_tmp)
     try:
         yield server
@@ -232,8 +247,7 @@ def browser(browser_tmp):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             yield chromium
         finally:

@@ -17,15 +17,23 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
-
-from browserkit import (NOTEBOOKS, TRIVIAL_NOTEBOOK, drive_app, error_outputs, kernel_json,
-                        lab_state, locate_app, open_and_run_lab, readout_quantity)
+from browserkit import (
+    NOTEBOOKS,
+    TRIVIAL_NOTEBOOK,
+    drive_app,
+    error_outputs,
+    kernel_json,
+    lab_state,
+    locate_app,
+    open_and_run_lab,
+    readout_quantity,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -75,8 +83,15 @@ def _entropy_gain(p, a):
     # once equilibrium is reached it is N V1/V whatever the starting split)
     v1 = a["volume_total"] * p["V_ratio"] / (1.0 + p["V_ratio"])
     t = np.linspace(0.0, p["t_window"], a["_n_times"])
-    r = thermo.two_reservoirs(p["split"] * a["n_total"], (1.0 - p["split"]) * a["n_total"],
-                              v1, a["volume_total"] - v1, a["T"], p["conductance"], t)
+    r = thermo.two_reservoirs(
+        p["split"] * a["n_total"],
+        (1.0 - p["split"]) * a["n_total"],
+        v1,
+        a["volume_total"] - v1,
+        a["T"],
+        p["conductance"],
+        t,
+    )
     return (r.S[-1] - r.S[0]) / k
 
 
@@ -84,8 +99,7 @@ def _couette_mid(p, a):
     from flowkit import analogies
 
     # u/U half-way across the gap from the momentum-diffusion (Crank-Nicolson) solution the app plots
-    y, u = analogies.couette_startup_numerical(p["t"], 1.0, p["nu"], h=a["gap"], cells=a["cells"],
-                                               steps=a["cn_steps"])
+    y, u = analogies.couette_startup_numerical(p["t"], 1.0, p["nu"], h=a["gap"], cells=a["cells"], steps=a["cn_steps"])
     return np.interp(0.5 * a["gap"], y, u)
 
 
@@ -100,23 +114,23 @@ def _standoff(p, a):
 class MainApp:
     """What the test needs to know about a chapter's main app."""
 
-    var: str                     # the notebook variable holding the app
-    cls: str                     # its class name (checks `var` is the app we think)
-    control: str                 # name of its first slider (the one the test moves)
-    quantity: str                # readout label the test checks
+    var: str  # the notebook variable holding the app
+    cls: str  # its class name (checks `var` is the app we think)
+    control: str  # name of its first slider (the one the test moves)
+    quantity: str  # readout label the test checks
     physics: Callable[[dict, dict], float]  # expected readout value from params and attrs
-    attrs: tuple = ()            # app attributes the physics needs (read from the kernel)
-    readout_index: int = 0       # which .flowkit-readout on the page belongs to it
+    attrs: tuple = ()  # app attributes the physics needs (read from the kernel)
+    readout_index: int = 0  # which .flowkit-readout on the page belongs to it
 
 
 MAIN_APPS = {
     "01": MainApp("app", "FluxApp", "current", "particle rate", _flux_rate),
     "02": MainApp("app", "FickApp", "T", "D(T)", _fick_d),
     "03": MainApp("app", "WalkApp", "p", "p t", _walk_msd),
-    "04": MainApp("app", "EntropyApp", "split", "ΔS", _entropy_gain,
-                  attrs=("n_total", "volume_total", "T", "_n_times")),
-    "05": MainApp("app", "AnalogiesApp", "nu", "mid-gap u/U", _couette_mid,
-                  attrs=("gap", "cells", "cn_steps")),
+    "04": MainApp(
+        "app", "EntropyApp", "split", "ΔS", _entropy_gain, attrs=("n_total", "volume_total", "T", "_n_times")
+    ),
+    "05": MainApp("app", "AnalogiesApp", "nu", "mid-gap u/U", _couette_mid, attrs=("gap", "cells", "cn_steps")),
     "06": MainApp("wind_app", "ApplicationsApp", "n_cm3", "stand-off", _standoff),
 }
 
@@ -151,10 +165,13 @@ def _figure_state(page, var: str) -> dict | str:
     """The kernel side of an app's ipympl canvas, for the message when its view stays blank."""
     c = f"{var}.figure.canvas"
     try:
-        return kernel_json(page, f"{{'closed': {c}._closed, 'syncing_data_url': {c}.syncing_data_url, "
-                                 f"'png_is_old': {c}._png_is_old, 'force_full': {c}._force_full, "
-                                 f"'size': list({c}._size), 'image_mode': {c}._image_mode, "
-                                 f"'views': len({c}.manager.web_sockets)}}")
+        return kernel_json(
+            page,
+            f"{{'closed': {c}._closed, 'syncing_data_url': {c}.syncing_data_url, "
+            f"'png_is_old': {c}._png_is_old, 'force_full': {c}._force_full, "
+            f"'size': list({c}._size), 'image_mode': {c}._image_mode, "
+            f"'views': len({c}.manager.web_sockets)}}",
+        )
     except Exception as err:  # the diagnosis must not hide the failure it explains
         return f"unavailable ({err!r})"
 
@@ -189,8 +206,10 @@ def measure_trivial(page) -> dict:
 def _print_timings(name: str, result: dict) -> None:
     rd = [round(m["readout_ms"]) for m in result["moves"]]
     cv = [round(m["canvas_ms"]) for m in result["moves"]]
-    print(f"  {name}: key->readout median {result['readout_median_ms']:.0f} ms {rd}; "
-          f"key->canvas median {result['canvas_median_ms']:.0f} ms {cv}")
+    print(
+        f"  {name}: key->readout median {result['readout_median_ms']:.0f} ms {rd}; "
+        f"key->canvas median {result['canvas_median_ms']:.0f} ms {cv}"
+    )
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=_id)
@@ -200,8 +219,7 @@ def test_chapter_runs_without_errors(notebook, lab_server, page, screenshot_dir)
     state = lab_state(page)
     shot = screenshot_dir / f"lab_{notebook.stem}_top.png"
     page.screenshot(path=str(shot))
-    print(f"\n{notebook.name}: run all in {seconds:.1f} s; {state['ncode']} code cells; "
-          f"screenshot {shot}")
+    print(f"\n{notebook.name}: run all in {seconds:.1f} s; {state['ncode']} code cells; screenshot {shot}")
     unexpected = [e for e in state["errors"] if not e["expected"]]
     assert not unexpected, f"{notebook.name}: error outputs {unexpected}"
     assert state["unrun"] == 0, f"{notebook.name}: {state['unrun']} code cells never ran"
@@ -215,8 +233,10 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
     """Move the main app's first slider: readout = physics, canvas repaints, and it is quick."""
     spec = MAIN_APPS.get(notebook.name[:2])
     if spec is None:
-        pytest.fail(f"no main-app entry for {notebook.name} in MAIN_APPS: add one "
-                    "(variable, class, first slider, readout label, physics)")
+        pytest.fail(
+            f"no main-app entry for {notebook.name} in MAIN_APPS: add one "
+            "(variable, class, first slider, readout label, physics)"
+        )
     baseline = measure_trivial(trivial_page)
 
     page.bring_to_front()
@@ -225,16 +245,19 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
     attrs = ", ".join(f"{name!r}: {spec.var}.{name}" for name in spec.attrs)
     w = f"{spec.var}.controls[{spec.control!r}]"
     before = kernel_json(
-        page, f"{{'cls': type({spec.var}).__name__, 'params': {spec.var}.params, "
-              f"'labels': {{k: w.description for k, w in {spec.var}.controls.items()}}, "
-              f"'slider': {{'kind': type({w}).__name__, 'min': {w}.min, 'max': {w}.max, "
-              f"'step': {w}.step, 'base': getattr({w}, 'base', None)}}, "
-              f"'attrs': {{{attrs}}}}}")
+        page,
+        f"{{'cls': type({spec.var}).__name__, 'params': {spec.var}.params, "
+        f"'labels': {{k: w.description for k, w in {spec.var}.controls.items()}}, "
+        f"'slider': {{'kind': type({w}).__name__, 'min': {w}.min, 'max': {w}.max, "
+        f"'step': {w}.step, 'base': getattr({w}, 'base', None)}}, "
+        f"'attrs': {{{attrs}}}}}",
+    )
     assert before["cls"] == spec.cls, before
     params = before["params"]
     first_label = before["labels"][spec.control]
     assert info["label"] == first_label, (
-        f"first slider of the app is {info['label']!r}, expected {spec.control} ({first_label!r})")
+        f"first slider of the app is {info['label']!r}, expected {spec.control} ({first_label!r})"
+    )
     page.locator("[data-fk=readout]").scroll_into_view_if_needed()
 
     result = drive_app(page, MOVES)
@@ -246,8 +269,9 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
     assert result["canvas_changed_overall"]
     assert (after[spec.control] - params[spec.control]) * sign > 0, (params, after)
     # Only the moved slider changed in the kernel.
-    assert {k: v for k, v in after.items() if k != spec.control} == \
-        {k: v for k, v in params.items() if k != spec.control}
+    assert {k: v for k, v in after.items() if k != spec.control} == {
+        k: v for k, v in params.items() if k != spec.control
+    }
 
     # Every move: the readout quantity equals the physics at the slider's new value. The page
     # shows that value rounded (e.g. '1.78e-8'); a keyboard step lands on the slider's grid,
@@ -265,8 +289,8 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
         expected = float(spec.physics({**params, spec.control: value}, before["attrs"]))
         # The readout rounds to its last digit: allow half a unit of it (plus float round-off).
         assert math.isclose(shown, expected, rel_tol=1e-9, abs_tol=half_unit * (1 + 1e-9)), (
-            f"move {i + 1}: {spec.quantity} reads {shown}, physics gives {expected} "
-            f"at {spec.control}={value}")
+            f"move {i + 1}: {spec.quantity} reads {shown}, physics gives {expected} at {spec.control}={value}"
+        )
         values.append(shown)
     assert len(set(values)) == len(values), f"{spec.quantity} did not change on every move: {values}"
 
@@ -276,8 +300,10 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
     app_shot = screenshot_dir / f"lab_{notebook.stem}_app.png"
     page.evaluate_handle("() => __fk.box").as_element().screenshot(path=str(app_shot))
 
-    print(f"\n{notebook.name}: {spec.control} {params[spec.control]:.4g} -> {after[spec.control]:.4g}, "
-          f"{spec.quantity} = {shown:.4g} (physics {expected:.4g}); screenshots {shot}, {app_shot}")
+    print(
+        f"\n{notebook.name}: {spec.control} {params[spec.control]:.4g} -> {after[spec.control]:.4g}, "
+        f"{spec.quantity} = {shown:.4g} (physics {expected:.4g}); screenshots {shot}, {app_shot}"
+    )
     rounds = [(baseline, result)]
     while True:
         trivial, chapter = rounds[-1]
@@ -294,7 +320,8 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
     best = min(c["canvas_median_ms"] / t["canvas_median_ms"] for t, c in rounds)
     assert best <= TARGET_RATIO, (
         f"{notebook.name}: key->canvas median is {best:.2f}x the trivial app's in the best of "
-        f"{len(rounds)} rounds (target {TARGET_RATIO}x)")
+        f"{len(rounds)} rounds (target {TARGET_RATIO}x)"
+    )
 
 
 def test_every_chapter_is_covered():

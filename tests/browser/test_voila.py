@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from browserkit import NOTEBOOKS, drive_app, error_outputs, locate_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,17 +24,18 @@ MOVES = 3
 
 def _expected_raises(path) -> int:
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return sum("raises-exception" in c.get("metadata", {}).get("tags", [])
-               for c in nb["cells"] if c["cell_type"] == "code")
+    return sum(
+        "raises-exception" in c.get("metadata", {}).get("tags", []) for c in nb["cells"] if c["cell_type"] == "code"
+    )
 
 
 @pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
 def test_voila_present_mode(notebook, voila_server, page, screenshot_dir):
-    page.goto(voila_server.url(f"/voila/render/{notebook.name}"), wait_until="commit",
-              timeout=120_000)
+    page.goto(voila_server.url(f"/voila/render/{notebook.name}"), wait_until="commit", timeout=120_000)
     # Voila streams the page while it runs the notebook and removes its spinner at the end.
-    page.wait_for_function("() => document.readyState === 'complete' && !document.getElementById('loading')",
-                           polling=250, timeout=600_000)
+    page.wait_for_function(
+        "() => document.readyState === 'complete' && !document.getElementById('loading')", polling=250, timeout=600_000
+    )
 
     tracebacks = error_outputs(page)
     allowed = _expected_raises(notebook)
@@ -46,8 +46,8 @@ def test_voila_present_mode(notebook, voila_server, page, screenshot_dir):
     assert cells, f"{notebook.name}: Voila rendered no code cell outputs"
     assert all("jp-mod-noInput" in c for c in cells), cells
     shown_code = page.eval_on_selector_all(
-        ".jp-CodeCell .jp-InputArea, .jp-CodeCell .jp-InputPrompt, .cm-editor, .CodeMirror",
-                                           "els => els.length")
+        ".jp-CodeCell .jp-InputArea, .jp-CodeCell .jp-InputPrompt, .cm-editor, .CodeMirror", "els => els.length"
+    )
     assert shown_code == 0, f"{notebook.name}: {shown_code} code inputs visible in present mode"
 
     locate_app(page)
@@ -61,7 +61,9 @@ def test_voila_present_mode(notebook, voila_server, page, screenshot_dir):
     shot = screenshot_dir / f"voila_{notebook.stem}.png"
     page.evaluate("() => __fk.box.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shot))
-    print(f"\nvoila {notebook.name}: slider {result['sliders0'][0]['label']!r} "
-          f"{result['sliders0'][0]['value']} -> {moved[-1]}; key->readout median "
-          f"{result['readout_median_ms']:.0f} ms, key->canvas median {result['canvas_median_ms']:.0f} ms; "
-          f"screenshot {shot}")
+    print(
+        f"\nvoila {notebook.name}: slider {result['sliders0'][0]['label']!r} "
+        f"{result['sliders0'][0]['value']} -> {moved[-1]}; key->readout median "
+        f"{result['readout_median_ms']:.0f} ms, key->canvas median {result['canvas_median_ms']:.0f} ms; "
+        f"screenshot {shot}"
+    )
