@@ -12,6 +12,8 @@ flux, fick, diffusion, randomwalk, thermo, analogies, applications
     Physics (SI units, validated inputs, numba kernels where a loop runs).
 apps
     One slider app per chapter.
+chapters
+    The one list of chapters, their notebooks, apps and homework.
 check
     In-notebook self-checks used by the homework.
 style
@@ -29,6 +31,7 @@ __all__ = [
     "analogies",
     "applications",
     "apps",
+    "chapters",
     "check",
     "style",
 ]

@@ -15,15 +15,10 @@ without loop kernels never load numba.
 
 import importlib
 
-# factory -> module (one module per chapter)
-_FACTORIES = {
-    "flux_app": "flux",
-    "fick_app": "fick",
-    "walk_app": "walk",
-    "entropy_app": "entropy",
-    "analogies_app": "analogies",
-    "applications_app": "applications",
-}
+from flowkit.chapters import APP_CHAPTERS
+
+# factory -> module (one module per chapter), from the one chapter registry
+_FACTORIES = {chapter.app: chapter.app_module for chapter in APP_CHAPTERS}
 _OTHER = {"SliderApp": "_base"}
 
 __all__ = list(_FACTORIES) + list(_OTHER)
