@@ -21,8 +21,30 @@ or widgets.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
-__all__ = ["Chapter", "CHAPTERS", "APP_CHAPTERS", "HOMEWORK", "by_app", "by_notebook"]
+__all__ = [
+    "Chapter",
+    "CHAPTERS",
+    "APP_CHAPTERS",
+    "HOMEWORK",
+    "STUDENT_REPOSITORY",
+    "STUDENT_BRANCH",
+    "HUB_URL",
+    "by_app",
+    "by_notebook",
+    "binder_url",
+    "nbgitpuller_url",
+]
+
+#: The repository (GitHub ``owner/name``) that students clone: the README's Binder and
+#: nbgitpuller links, the course site and the hub recipe all take it from here. It names
+#: this (the instructor's) repository until a lecturer publishes a student edition.
+STUDENT_REPOSITORY = "particle-flow/particle-flow"
+#: The branch of :data:`STUDENT_REPOSITORY` that students get.
+STUDENT_BRANCH = "main"
+#: The JupyterHub that nbgitpuller links point at (a placeholder a lecturer replaces).
+HUB_URL = "https://hub.example.edu"
 
 
 @dataclass(frozen=True)
@@ -109,3 +131,39 @@ def by_notebook(stem: str) -> Chapter:
             return chapter
     known = ", ".join(repr(c.notebook) for c in CHAPTERS)
     raise ValueError(f"stem must be one of {known}; got {stem!r}")
+
+
+def binder_url(
+    path: str = "notebooks/00_start_here.ipynb", repository: str | None = None, branch: str | None = None
+) -> str:
+    """A mybinder.org link that opens ``path`` of the student repository in JupyterLab.
+
+    >>> binder_url("notebooks/03_random_walk.ipynb")
+    'https://mybinder.org/v2/gh/particle-flow/particle-flow/main?urlpath=lab/tree/notebooks/03_random_walk.ipynb'
+    """
+    repository = repository or STUDENT_REPOSITORY
+    branch = branch or STUDENT_BRANCH
+    return f"https://mybinder.org/v2/gh/{repository}/{branch}?urlpath=" + quote(f"lab/tree/{path}", safe="/")
+
+
+def nbgitpuller_url(
+    path: str = "notebooks/00_start_here.ipynb",
+    hub: str | None = None,
+    repository: str | None = None,
+    branch: str | None = None,
+) -> str:
+    """An nbgitpuller link: the hub clones (or updates) the student repository, then opens ``path``.
+
+    >>> nbgitpuller_url("notebooks/01_flux.ipynb", hub="https://hub.example.edu")  # doctest: +NORMALIZE_WHITESPACE
+    'https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fparticle-flow%2Fparticle-flow&branch=main&urlpath=lab%2Ftree%2Fparticle-flow%2Fnotebooks%2F01_flux.ipynb'
+    """
+    repository = repository or STUDENT_REPOSITORY
+    branch = branch or STUDENT_BRANCH
+    hub = (hub or HUB_URL).rstrip("/")
+    folder = repository.rsplit("/", 1)[-1]
+    query = urlencode(
+        {"repo": f"https://github.com/{repository}", "branch": branch, "urlpath": f"lab/tree/{folder}/{path}"},
+        quote_via=quote,
+        safe="",
+    )
+    return f"{hub}/hub/user-redirect/git-pull?{query}"
