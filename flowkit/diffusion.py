@@ -35,8 +35,9 @@ import math
 
 import numpy as np
 
+from . import _jit
 from . import _validate as _v
-from ._jit import HAVE_NUMBA, jit
+from ._jit import jit
 
 __all__ = ["ftcs", "crank_nicolson", "stable_dt", "diffuse_2d", "gaussian"]
 
@@ -425,7 +426,7 @@ def ftcs(c0, D, dx, dt, steps, bc="noflux"):
     r = _check_stable(D, dx, dt, 1)
     if r == 0.0 or steps == 0:
         return c
-    if HAVE_NUMBA:
+    if _jit.HAVE_NUMBA:
         return _ftcs_kernel(c, r, np.int64(steps), np.int64(_BC_CODE[bc]))
     return _ftcs_numpy(c, r, steps, _BC_CODE[bc])
 
@@ -465,7 +466,7 @@ def crank_nicolson(c0, D, dx, dt, steps, bc="noflux"):
         raise ValueError(f"dt must make r = D dt / dx^2 finite; got dt = {dt!r} s, D = {D!r}, dx = {dx!r}")
     if r == 0.0 or steps == 0:
         return c
-    if HAVE_NUMBA:
+    if _jit.HAVE_NUMBA:
         return _cn_kernel(c, r, np.int64(steps), np.int64(_BC_CODE[bc]))
     return _cn_banded(c, r, steps, _BC_CODE[bc])
 
@@ -500,6 +501,6 @@ def diffuse_2d(c0, D, dx, dt, steps, bc="noflux"):
     r = _check_stable(D, dx, dt, 2)
     if r == 0.0 or steps == 0:
         return c
-    if HAVE_NUMBA:
+    if _jit.HAVE_NUMBA:
         return _ftcs_2d_kernel(c, r, np.int64(steps), np.int64(_BC_CODE[bc]))
     return _ftcs_2d_numpy(c, r, steps, _BC_CODE[bc])
