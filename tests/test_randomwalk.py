@@ -253,23 +253,62 @@ def test_parallel_kernels_do_not_depend_on_thread_count(monkeypatch):
 @needs_numba
 def test_serial_and_parallel_walker_kernels_agree():
     # The public functions pick the one-thread or the parallel kernel by the
-    # amount of work; both must give the same numbers for the same seed.
+    # amount of work; both must give the same numbers for the same seed, for a
+    # whole run and for a piece of one (walkers 100:700, steps 64 to the end).
     keys = _inputs.chunk_keys(17)
     for p in (0.35, 1.0):
         thr = rng.hop_threshold(p)
         for steps in (50, 64, 200):
-            a = walkers._walk_serial(np.int64(steps), thr, keys, np.zeros(777, np.int64))
-            b = walkers._walk_parallel(np.int64(steps), thr, keys, np.zeros(777, np.int64))
-            np.testing.assert_array_equal(a, b)
-            a = walkers._msd_serial(np.int64(777), np.int64(steps), thr, keys, np.zeros((64, steps + 1), np.int64))
-            b = walkers._msd_parallel(np.int64(777), np.int64(steps), thr, keys, np.zeros((64, steps + 1), np.int64))
-            np.testing.assert_array_equal(a, b)
-            a = walkers._walk_2d_serial(np.int64(steps), thr, keys, np.zeros((777, 2), np.int64))
-            b = walkers._walk_2d_parallel(np.int64(steps), thr, keys, np.zeros((777, 2), np.int64))
-            np.testing.assert_array_equal(a, b)
+            for lo, hi, start in ((0, 777, 0), (100, 700, min(64, steps // 64 * 64))):
+                runs = []
+                for walk_k, msd_k, walk_2d_k in (
+                    (walkers._walk_serial, walkers._msd_serial, walkers._walk_2d_serial),
+                    (walkers._walk_parallel, walkers._msd_parallel, walkers._walk_2d_parallel),
+                ):
+                    x = walk_k(lo, hi, start, steps, steps, thr, keys, np.zeros(777, np.int64))
+                    sq = np.zeros((64, steps), np.int64)
+                    msd_k(777, lo, hi, start, steps, steps, thr, keys, np.zeros(777, np.int64), sq)
+                    xy = walk_2d_k(lo, hi, start, steps, steps, thr, keys, np.zeros((777, 2), np.int64))
+                    runs.append((x, sq, xy))
+                for a, b in zip(*runs):
+                    np.testing.assert_array_equal(a, b)
     # Above the work threshold the wrapper takes the parallel path: still reproducible.
     big = _jit.PARALLEL_WORK // 100 + 1
     np.testing.assert_array_equal(rw.walk(big, 100, 0.5, 3), rw.walk(big, 100, 0.5, 3))
+
+
+@needs_numba
+@pytest.mark.parametrize("hops, span", [(64, 64), (1000, 128), (5000, 192)])
+def test_pieces_give_the_same_numbers_as_one_call(monkeypatch, hops, span):
+    # Long runs go in pieces (Ctrl-C can stop them between two); the
+    # counter-based streams make the pieces invisible. Budgets this small split
+    # along walkers and steps (walk 300 x 200: pieces of 64 steps x 15 walkers
+    # at 1000 hops), with a tail of 200 - 192 = 8 steps.
+    whole = {
+        "walk": (rw.walk(300, 200, 0.4, 5), rw.walk(300, 200, 1.0, 5), rw.walk(300, 64, 0.4, 5)),
+        "msd": (rw.msd(300, 200, 0.4, 5), rw.msd(300, 200, 1.0, 5)),
+        "walk_2d": (rw.walk_2d(300, 200, 0.4, 5),),
+        "lattice_gas": (rw.lattice_gas(np.arange(300) * 1000, 50, 0.6, 5, bc="periodic", gate=299),),
+        "lattice_gas_2d": (rw.lattice_gas_2d(np.full((12, 17), 500), 30, 0.6, 5),),
+    }
+    monkeypatch.setattr(walkers, "_HOPS_PER_CALL", hops)
+    monkeypatch.setattr(walkers, "_MSD_SPAN", span)
+    monkeypatch.setattr(lattice, "_SITE_STEPS_PER_CALL", hops)
+    monkeypatch.setattr(lattice, "_SITE_STEPS_PER_CALL_2D", hops)
+    pieces = {
+        "walk": (rw.walk(300, 200, 0.4, 5), rw.walk(300, 200, 1.0, 5), rw.walk(300, 64, 0.4, 5)),
+        "msd": (rw.msd(300, 200, 0.4, 5), rw.msd(300, 200, 1.0, 5)),
+        "walk_2d": (rw.walk_2d(300, 200, 0.4, 5),),
+        "lattice_gas": (rw.lattice_gas(np.arange(300) * 1000, 50, 0.6, 5, bc="periodic", gate=299),),
+        "lattice_gas_2d": (rw.lattice_gas_2d(np.full((12, 17), 500), 30, 0.6, 5),),
+    }
+    for name in whole:
+        for a, b in zip(whole[name], pieces[name]):
+            if isinstance(a, tuple):
+                for u, v in zip(a, b):
+                    np.testing.assert_array_equal(u, v, err_msg=name)
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=name)
 
 
 # --------------------------------------------------------------------------
@@ -482,9 +521,7 @@ def test_lattice_gas_tiling_does_not_change_the_result(periodic):
     for kernel in (lattice._lattice_gas_serial, lattice._lattice_gas_parallel):
         for tiles, block in [(1, 1 << 62), (2, 32), (3, 7), (5, 1), (4, 19)]:
             cross = np.zeros(90, dtype=np.int64)
-            out = kernel(
-                counts, np.int64(90), 0.55, periodic, np.int64(gate), key, cross, np.int64(tiles), np.int64(block)
-            )
+            out = kernel(counts, 0, 90, 0.55, periodic, gate, key, cross, tiles, block)
             results.append((out, cross))
     for out, cross in results[1:]:
         np.testing.assert_array_equal(out, results[0][0])

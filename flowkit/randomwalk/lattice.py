@@ -14,13 +14,26 @@ explicit diffusion solver :func:`flowkit.diffusion.ftcs` with r = p/2.
 
 import numpy as np
 
-from flowkit import _jit, _validate, diffusion
+from flowkit import _chunks, _jit, _validate, diffusion, limits
 from flowkit._jit import jit, prange
 
 from ._inputs import BCS, counts_1d, generator, site_key
 from .rng import GAMMA, binomial, mix
 
 __all__ = ["lattice_gas", "lattice_gas_2d", "master_equation"]
+
+# Site-steps per kernel call, 0.1-0.2 s each (~100-200 ns per site-step in
+# 1D, ~250 ns in 2D): the longest a Ctrl-C waits.
+_SITE_STEPS_PER_CALL = 1 << 20
+_SITE_STEPS_PER_CALL_2D = 1 << 18
+# Bytes per site. 1D: the int64 counts (validated copy, and the kernel's two
+# buffers) and the per-tile scratch (copy, movers, left, right, stream state),
+# 64 bytes; the NumPy path's temporaries take about as much. 2D: the counts
+# (validated copy and the kernel's buffer) and four int64 move counts, 48
+# bytes; the NumPy path holds about ten int64 arrays.
+_SITE_BYTES = 64
+_SITE_BYTES_2D = 48
+_SITE_BYTES_2D_NUMPY = 80
 
 
 @jit
@@ -99,17 +112,17 @@ def _gas_tile_block(tile, n_tiles, k0, n_steps, cur, nxt, p, periodic, gate, key
         nxt[i] = loc[i - elo]
 
 
-def _lattice_gas_all(counts, steps, p, periodic, gate, key, crossings, n_tiles, block):
-    """Final counts after ``steps`` steps; one parallel region per block of steps.
+def _lattice_gas_all(counts, k_start, k_stop, p, periodic, gate, key, crossings, n_tiles, block):
+    """Counts after steps ``k_start`` to ``k_stop`` (global step numbers); one parallel region per block.
 
     One source for the serial and the parallel compilation (cached apart, see
     :mod:`flowkit._jit`).
     """
     cur = counts.copy()
     nxt = counts.copy()
-    k0 = 0
-    while k0 < steps:
-        n_steps = min(block, steps - k0)
+    k0 = k_start
+    while k0 < k_stop:
+        n_steps = min(block, k_stop - k0)
         for tile in prange(n_tiles):
             _gas_tile_block(tile, n_tiles, k0, n_steps, cur, nxt, p, periodic, gate, key, crossings)
         cur, nxt = nxt, cur
@@ -136,9 +149,10 @@ def _tiling(n_sites, steps, periodic):
     return True, threads, block
 
 
-def _numpy_lattice_gas(counts, steps, p, periodic, gate, rng, crossings):
+def _numpy_lattice_gas(counts, steps, p, periodic, gate, rng, crossings, bar):
     c = counts.copy()
     for k in range(steps):
+        bar.update(1)
         moving = rng.binomial(c, p)
         n_left = rng.binomial(moving, 0.5)
         n_right = moving - n_left
@@ -215,16 +229,34 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
                 f"gate must be an integer in [0, {top}] (a gate lies between sites gate and "
                 f"gate + 1 of {c0.size} sites, bc={bc!r}); got {gate!r}"
             )
+    limits.check_memory(
+        "lattice_gas",
+        [
+            (
+                "counts",
+                f"an array of {c0.size} sites",
+                _SITE_BYTES * c0.size,
+                "the counts and the per-site draws of each step",
+            ),
+            ("steps", steps, 8 * t if gate is not None else 0, "one gate crossing count per step"),
+        ],
+    )
     if c0.sum(dtype=np.float64) >= 2.0**62:
         raise ValueError(f"counts must total fewer than 2**62 particles; got {c0.sum(dtype=np.float64):.3g}")
-    crossings = np.zeros(t, dtype=np.int64)
-    if _jit.HAVE_NUMBA:
-        key = site_key(seed)
-        parallel, tiles, block = _tiling(c0.size, t, periodic)
-        kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
-        out = kernel(c0, np.int64(t), p, periodic, np.int64(g), key, crossings, np.int64(tiles), np.int64(block))
-    else:
-        out = _numpy_lattice_gas(c0, t, p, periodic, g, generator(seed), crossings)
+    # The crossings array exists only when a gate asks for it (one int64 per step).
+    crossings = np.zeros(t if gate is not None else 1, dtype=np.int64)
+    with _chunks.Progress(t, "lattice_gas", "step") as bar:
+        if not _jit.HAVE_NUMBA:
+            out = _numpy_lattice_gas(c0, t, p, periodic, g, generator(seed), crossings, bar)
+        else:
+            key = site_key(seed)
+            out = c0
+            # Pieces of whole steps (the sites of one step are coupled), about 0.1 s each.
+            for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL // c0.size)):
+                parallel, tiles, block = _tiling(c0.size, stop - start, periodic)
+                kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
+                out = kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
+                bar.update(stop - start)
     if gate is None:
         return out
     return out, crossings
@@ -279,12 +311,12 @@ def master_equation(prob, steps, p, bc="noflux"):
 
 
 @jit
-def _lattice_gas_2d_kernel(counts, steps, p, periodic, key):
-    """Serial 2D lattice gas with counter-based draws per (site, step)."""
+def _lattice_gas_2d_kernel(counts, k_start, k_stop, p, periodic, key):
+    """Serial 2D lattice gas, steps ``k_start`` to ``k_stop``, counter-based draws per (site, step)."""
     ny, nx = counts.shape
     c = counts.copy()
     moves = np.zeros((4, ny, nx), dtype=np.int64)  # left, right, down, up
-    for k in range(steps):
+    for k in range(k_start, k_stop):
         base = np.uint64(k) * np.uint64(nx * ny)
         for i in range(ny):
             for j in range(nx):
@@ -363,12 +395,26 @@ def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
     p = float(_validate.probability("p", p, "hop probability per step"))
     bc = _validate.choice("bc", bc, BCS)
     periodic = bc == "periodic"
-    if _jit.HAVE_NUMBA:
-        key = site_key(seed)
-        return _lattice_gas_2d_kernel(c0, np.int64(t), p, periodic, key)
-    rng = generator(seed)
+    per_site = _SITE_BYTES_2D if _jit.HAVE_NUMBA else _SITE_BYTES_2D_NUMPY
+    limits.check_memory(
+        "lattice_gas_2d",
+        [("counts", f"an array of shape {arr.shape}", per_site * c0.size, "the counts and the moves of each step")],
+    )
+    with _chunks.Progress(t, "lattice_gas_2d", "step") as bar:
+        if _jit.HAVE_NUMBA:
+            key = site_key(seed)
+            c = c0
+            for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL_2D // c0.size)):
+                c = _lattice_gas_2d_kernel(c, start, stop, p, periodic, key)
+                bar.update(stop - start)
+            return c
+        return _numpy_lattice_gas_2d(c0, t, p, periodic, generator(seed), bar)
+
+
+def _numpy_lattice_gas_2d(c0, t, p, periodic, rng, bar):
     c = c0.copy()
     for _ in range(t):
+        bar.update(1)
         moving = rng.binomial(c, p)
         n_x = rng.binomial(moving, 0.5)
         n_left = rng.binomial(n_x, 0.5)
@@ -399,5 +445,5 @@ def warm_up():
     counts = np.full(8, 10, dtype=np.int64)
     key = site_key(0)
     for kernel in (_lattice_gas_serial, _lattice_gas_parallel):
-        kernel(counts, np.int64(3), 0.5, False, np.int64(1), key, np.zeros(3, np.int64), np.int64(2), np.int64(2))
+        kernel(counts, 0, 3, 0.5, False, 1, key, np.zeros(3, np.int64), 2, 2)
     lattice_gas_2d(np.full((3, 3), 10), 3, 0.5, seed=0)
