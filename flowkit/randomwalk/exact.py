@@ -16,9 +16,16 @@ against a value worked out independently.
 
 import numpy as np
 
-from flowkit import _validate
+from flowkit import _validate, limits
 
 from ._inputs import generator, walk_args
+
+# Peak bytes per displacement (2 steps + 1 of them) and per walker, measured with
+# tracemalloc and rounded up: the FFT's buffers and the pmf's clean-up copies
+# (25), plus the multinomial counts (32); three int64 arrays per walker (24).
+_PMF_BYTES = 32
+_HISTOGRAM_BYTES = 40
+_DRAW_BYTES = 32
 
 __all__ = [
     "diffusion_coefficient",
@@ -135,6 +142,10 @@ def exact_displacement_pmf(steps, p):
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
     p = float(_validate.probability("p", p, "hop probability per step"))
     size = 2 * t + 1
+    limits.check_memory(
+        "exact_displacement_pmf",
+        [("steps", steps, _PMF_BYTES * size, f"{_PMF_BYTES} bytes for each of the 2 steps + 1 displacements")],
+    )
     k = 2.0 * np.pi * np.fft.rfftfreq(size)
     phi = (1.0 - p + p * np.cos(k)) ** t
     pmf = np.fft.irfft(phi, n=size)
@@ -181,6 +192,10 @@ def sample_final_displacements(n_walkers, steps, p, seed=None):
     ((5,), True)
     """
     n, t, p = walk_args(n_walkers, steps, p)
+    limits.check_memory(
+        "sample_final_displacements",
+        [("n_walkers", n_walkers, _DRAW_BYTES * n, "the moves, right moves and displacement of each walker")],
+    )
     rng = generator(seed)
     moves = rng.binomial(t, p, size=n).astype(np.int64)
     rights = rng.binomial(moves, 0.5).astype(np.int64)
@@ -220,6 +235,17 @@ def sample_final_histogram(n_walkers, steps, p, seed=None):
     ([-3, -2, -1, 0, 1, 2, 3], 1000000000)
     """
     n, t, p = walk_args(n_walkers, steps, p)
+    limits.check_memory(
+        "sample_final_histogram",
+        [
+            (
+                "steps",
+                steps,
+                _HISTOGRAM_BYTES * (2 * t + 1),
+                "the exact law and the counts of the 2 steps + 1 displacements",
+            )
+        ],
+    )
     x, pmf = exact_displacement_pmf(t, p)
     rng = generator(seed)
     return x, rng.multinomial(n, pmf).astype(np.int64)

@@ -290,7 +290,7 @@ def msd(n_walkers, steps, p, seed=None):
 
     Notes
     -----
-    Memory is 16 bytes per walker (positions and a buffer of draws) plus 16
+    Memory is 16 bytes per walker (positions and a buffer of draws) plus 24
     bytes per step (the exact int64 sum of x² and the result); the call is
     refused beforehand when that exceeds :func:`flowkit.limits.memory_limit`.
     ``msd(...)[-1]`` equals the mean of ``walk(...)**2`` for the same
@@ -309,7 +309,7 @@ def msd(n_walkers, steps, p, seed=None):
         "msd",
         [
             ("n_walkers", n_walkers, (_per_walker_bytes(1) + 8) * n, "positions and draws of the walkers"),
-            ("steps", steps, 16 * (t + 1), "the mean squared displacement after every step"),
+            ("steps", steps, 24 * (t + 1), "the exact sum of x^2 and the mean after every step"),
         ],
     )
     if not _jit.HAVE_NUMBA:
