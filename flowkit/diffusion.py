@@ -210,12 +210,13 @@ def _explicit_step(a, b, r, bc):
 
 @jit
 def _ftcs_kernel(c, r, steps, bc):
+    """``steps`` explicit steps; advances ``c`` in place (see :func:`_in_pieces` for why)."""
     a = c.copy()
     b = np.empty_like(a)
     for _ in range(steps):
         _explicit_step(a, b, r, bc)
         a, b = b, a
-    return a
+    c[:] = a
 
 
 @jit
@@ -278,6 +279,7 @@ def _thomas_solve(lower, inv_pivot, scaled_upper, rhs, x):
 
 @jit
 def _cn_kernel(c, r, steps, bc):
+    """``steps`` Crank-Nicolson steps; advances ``c`` in place."""
     n = c.shape[0]
     h = 0.5 * r
     lower, diag, upper, gamma, alpha, beta = _cn_matrix(n, h, bc)
@@ -302,7 +304,7 @@ def _cn_kernel(c, r, steps, bc):
             for i in range(n):
                 b[i] -= fact * z[i]
         a, b = b, a
-    return a
+    c[:] = a
 
 
 @jit
@@ -337,12 +339,13 @@ def _explicit_step_2d(a, b, r, bc):
 
 @jit
 def _ftcs_2d_kernel(c, r, steps, bc):
+    """``steps`` explicit 2D steps; advances ``c`` in place."""
     a = c.copy()
     b = np.empty_like(a)
     for _ in range(steps):
         _explicit_step_2d(a, b, r, bc)
         a, b = b, a
-    return a
+    c[:, :] = a
 
 
 # ---------------------------------------------------------------------------
@@ -489,12 +492,18 @@ def _in_pieces(kernel, c, r, steps, bc, per_call, name):
 
     Control returns to Python between pieces (so Ctrl-C works) and a progress
     bar appears after 2 s; each step depends only on the previous profile,
-    so the pieces give the same numbers as one call.
+    so the pieces give the same numbers as one call. The numba kernels advance
+    ``c`` in place and return nothing: numba boxes a returned array with
+    Python code (it unpickles the dtype), and a Ctrl-C arriving there would
+    come out as a SystemError instead of a KeyboardInterrupt. The NumPy paths
+    return the new profile.
     """
     per_piece = max(1, per_call // c.size)
     with _chunks.Progress(steps, name, "step") as bar:
         for _, _, start, stop in _chunks.pieces(1, steps, per_piece):
-            c = kernel(c, r, stop - start, bc)
+            result = kernel(c, r, stop - start, bc)
+            if result is not None:
+                c = result
             bar.update(stop - start)
     return c
 

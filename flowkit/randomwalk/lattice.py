@@ -113,10 +113,12 @@ def _gas_tile_block(tile, n_tiles, k0, n_steps, cur, nxt, p, periodic, gate, key
 
 
 def _lattice_gas_all(counts, k_start, k_stop, p, periodic, gate, key, crossings, n_tiles, block):
-    """Counts after steps ``k_start`` to ``k_stop`` (global step numbers); one parallel region per block.
+    """Advance ``counts`` in place through steps ``k_start`` to ``k_stop`` (global step numbers).
 
-    One source for the serial and the parallel compilation (cached apart, see
-    :mod:`flowkit._jit`).
+    One parallel region per block of steps. One source for the serial and the
+    parallel compilation (cached apart, see :mod:`flowkit._jit`). Returns
+    nothing, like every kernel that a long run calls repeatedly (see
+    :mod:`flowkit._chunks`).
     """
     cur = counts.copy()
     nxt = counts.copy()
@@ -127,7 +129,7 @@ def _lattice_gas_all(counts, k_start, k_stop, p, periodic, gate, key, crossings,
             _gas_tile_block(tile, n_tiles, k0, n_steps, cur, nxt, p, periodic, gate, key, crossings)
         cur, nxt = nxt, cur
         k0 += n_steps
-    return cur
+    counts[:] = cur
 
 
 _lattice_gas_serial = jit(_lattice_gas_all)
@@ -250,12 +252,12 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
             out = _numpy_lattice_gas(c0, t, p, periodic, g, generator(seed), crossings, bar)
         else:
             key = site_key(seed)
-            out = c0
+            out = c0  # a fresh copy of the caller's counts, advanced in place
             # Pieces of whole steps (the sites of one step are coupled), about 0.1 s each.
             for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL // c0.size)):
                 parallel, tiles, block = _tiling(c0.size, stop - start, periodic)
                 kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
-                out = kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
+                kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
                 bar.update(stop - start)
     if gate is None:
         return out
@@ -316,10 +318,9 @@ def master_equation(prob, steps, p, bc="noflux"):
 
 
 @jit
-def _lattice_gas_2d_kernel(counts, k_start, k_stop, p, periodic, key):
-    """Serial 2D lattice gas, steps ``k_start`` to ``k_stop``, counter-based draws per (site, step)."""
-    ny, nx = counts.shape
-    c = counts.copy()
+def _lattice_gas_2d_kernel(c, k_start, k_stop, p, periodic, key):
+    """Advance ``c`` in place through steps ``k_start`` to ``k_stop``; counter-based draws per (site, step)."""
+    ny, nx = c.shape
     moves = np.zeros((4, ny, nx), dtype=np.int64)  # left, right, down, up
     for k in range(k_start, k_stop):
         base = np.uint64(k) * np.uint64(nx * ny)
@@ -362,7 +363,6 @@ def _lattice_gas_2d_kernel(counts, k_start, k_stop, p, periodic, key):
                 if i < ny - 1 or periodic:
                     inflow += moves[2, up, j]
                 c[i, j] += inflow - moves[0, i, j] - moves[1, i, j] - moves[2, i, j] - moves[3, i, j]
-    return c
 
 
 def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
@@ -408,11 +408,10 @@ def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
     with _chunks.Progress(t, "lattice_gas_2d", "step") as bar:
         if _jit.HAVE_NUMBA:
             key = site_key(seed)
-            c = c0
             for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL_2D // c0.size)):
-                c = _lattice_gas_2d_kernel(c, start, stop, p, periodic, key)
+                _lattice_gas_2d_kernel(c0, start, stop, p, periodic, key)  # in place: c0 is our copy
                 bar.update(stop - start)
-            return c
+            return c0
         return _numpy_lattice_gas_2d(c0, t, p, periodic, generator(seed), bar)
 
 

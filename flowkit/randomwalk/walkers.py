@@ -26,6 +26,9 @@ _ONE = np.uint64(1)
 _LO32 = np.uint64(0xFFFFFFFF)
 
 # Hops per kernel call (about 0.1 s at 0.3-0.5 ns per hop): the longest Ctrl-C waits.
+# The kernels write into arrays they are given and return nothing: boxing a
+# returned array runs Python code (numba unpickles its dtype), and a Ctrl-C
+# landing there would surface as a SystemError instead of KeyboardInterrupt.
 _HOPS_PER_CALL = 1 << 28
 # msd keeps one int64 sum per chunk and step of a piece: at most 64 x 8192 x 8 bytes = 4 MiB.
 _MSD_SPAN = 1 << 13
@@ -94,7 +97,6 @@ def _walk_piece(lo, hi, start, stop, steps, thr, keys, out):
                 r = mix(s)
                 x += np.int64((r >> _S32) < thr) * (2 * np.int64(r & _ONE) - 1)
         out[w] = x
-    return out
 
 
 # One source for both compilations (cached apart, see flowkit._jit).
@@ -127,6 +129,9 @@ def _msd_chunk(ch, n, lo, hi, start, stop, steps, thr, keys, xs, sq):
     key = keys[ch]
     acc = sq[ch]
     ds = np.empty(nw, dtype=np.uint64)
+    # A local copy of the positions: the compiler then knows that no other
+    # array aliases them and vectorises the walker loops (15x faster).
+    loc = xs[w0:w1].copy()
     t = 0
     for blk in range(start // 64, stop // 64):
         off = np.uint64(33 * blk + 1)
@@ -145,11 +150,11 @@ def _msd_chunk(ch, n, lo, hi, start, stop, steps, thr, keys, xs, sq):
                 m2 = np.int64((r >> _S32) < thr)
                 b1 = np.int64((d >> sh1) & _ONE)
                 b2 = np.int64((d >> sh2) & _ONE)
-                x = xs[w0 + i] + m1 * (2 * b1 - 1)
+                x = loc[i] + m1 * (2 * b1 - 1)
                 sum1 += x * x
                 x += m2 * (2 * b2 - 1)
                 sum2 += x * x
-                xs[w0 + i] = x
+                loc[i] = x
             acc[t] += sum1
             acc[t + 1] += sum2
             t += 2
@@ -159,17 +164,17 @@ def _msd_chunk(ch, n, lo, hi, start, stop, steps, thr, keys, xs, sq):
             sum1 = np.int64(0)
             for i in range(nw):
                 r = mix(key + GAMMA * ((j0 + np.uint64(i)) * per_walker + o))
-                x = xs[w0 + i] + np.int64((r >> _S32) < thr) * (2 * np.int64(r & _ONE) - 1)
+                x = loc[i] + np.int64((r >> _S32) < thr) * (2 * np.int64(r & _ONE) - 1)
                 sum1 += x * x
-                xs[w0 + i] = x
+                loc[i] = x
             acc[t] += sum1
             t += 1
+    xs[w0:w1] = loc
 
 
 def _msd_piece(n, lo, hi, start, stop, steps, thr, keys, xs, sq):
     for ch in prange(keys.shape[0]):
         _msd_chunk(ch, n, lo, hi, start, stop, steps, thr, keys, xs, sq)
-    return sq
 
 
 # One source for both compilations (cached apart, see flowkit._jit).
@@ -358,7 +363,6 @@ def _walk_2d_piece(lo, hi, start, stop, steps, thr, keys, out):
             y += move * (1 - horizontal) * sign
         out[w, 0] = x
         out[w, 1] = y
-    return out
 
 
 # One source for both compilations (cached apart, see flowkit._jit).
