@@ -25,11 +25,12 @@ _S32 = np.uint64(32)
 _ONE = np.uint64(1)
 _LO32 = np.uint64(0xFFFFFFFF)
 
-# Hops per kernel call (about 0.1 s at 0.3-0.5 ns per hop): the longest Ctrl-C waits.
+# Hops per kernel call (about 0.05 s at 0.3-0.5 ns per hop, a few times that on a
+# busy machine): the longest Ctrl-C waits.
 # The kernels write into arrays they are given and return nothing: boxing a
 # returned array runs Python code (numba unpickles its dtype), and a Ctrl-C
 # landing there would surface as a SystemError instead of KeyboardInterrupt.
-_HOPS_PER_CALL = 1 << 28
+_HOPS_PER_CALL = 1 << 27
 # msd keeps one int64 sum per chunk and step of a piece: at most 64 x 8192 x 8 bytes = 4 MiB.
 _MSD_SPAN = 1 << 13
 
