@@ -136,6 +136,40 @@ _lattice_gas_serial = jit(_lattice_gas_all)
 _lattice_gas_parallel = jit(_lattice_gas_all, parallel=True)
 
 
+def _gas_tiles(first, last, n_tiles, k, cur, nxt, p, periodic, gate, key, crossings):
+    """Step ``k`` of tiles ``first:last`` (of ``n_tiles``): reads ``cur``, writes their sites of ``nxt``."""
+    for tile in prange(first, last):
+        _gas_tile_block(tile, n_tiles, k, 1, cur, nxt, p, periodic, gate, key, crossings)
+
+
+# One source for both compilations (cached apart, see flowkit._jit).
+_gas_tiles_serial = jit(_gas_tiles)
+_gas_tiles_parallel = jit(_gas_tiles, parallel=True)
+
+
+def _huge_lattice_gas(counts, steps, p, periodic, gate, key, crossings, bar):
+    """A lattice too big for one step per call: each step goes tile by tile.
+
+    The tiles (about 2^16 sites each, a halo of one site) are the parallel
+    layout of :func:`_gas_tile_block`, so the numbers are the same; a call
+    covers about :data:`_SITE_STEPS_PER_CALL` sites, so Ctrl-C waits ~0.1 s.
+    """
+    n = counts.size
+    n_tiles = max(2, n >> 16)
+    per_call = max(1, n_tiles * _SITE_STEPS_PER_CALL // n)
+    cur = counts
+    nxt = counts.copy()
+    for k in range(steps):
+        for first in range(0, n_tiles, per_call):
+            last = min(first + per_call, n_tiles)
+            kernel = _jit.pick(_gas_tiles_parallel, _gas_tiles_serial, 10 * (last - first) * (n // n_tiles))
+            kernel(first, last, n_tiles, k, cur, nxt, p, periodic, gate, key, crossings)
+        cur, nxt = nxt, cur
+        bar.update(1)
+    if cur is not counts:
+        counts[:] = cur
+
+
 def _tiling(n_sites, steps, periodic):
     """(parallel?, tiles, block length) for the lattice gas (speed only)."""
     threads = _jit.num_threads()
@@ -270,12 +304,15 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
         else:
             key = site_key(seed)
             out = c0  # a fresh copy of the caller's counts, advanced in place
-            # Pieces of whole steps (the sites of one step are coupled), about 0.1 s each.
-            for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL // c0.size)):
-                parallel, tiles, block = _tiling(c0.size, stop - start, periodic)
-                kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
-                kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
-                bar.update(stop - start)
+            if c0.size > _SITE_STEPS_PER_CALL:
+                _huge_lattice_gas(out, t, p, periodic, g, key, crossings, bar)
+            else:
+                # Pieces of whole steps (the sites of one step are coupled), about 0.1 s each.
+                for _, _, start, stop in _chunks.pieces(1, t, _SITE_STEPS_PER_CALL // c0.size):
+                    parallel, tiles, block = _tiling(c0.size, stop - start, periodic)
+                    kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
+                    kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
+                    bar.update(stop - start)
     if gate is None:
         return out
     return out, crossings
@@ -504,6 +541,9 @@ def warm_up():
     for kernel in (_lattice_gas_serial, _lattice_gas_parallel):
         kernel(counts, 0, 3, 0.5, False, 1, key, np.zeros(3, np.int64), 2, 2)
     lattice_gas_2d(np.full((3, 3), 10), 3, 0.5, seed=0)
+    nxt = counts.copy()
+    for kernel in (_gas_tiles_serial, _gas_tiles_parallel):
+        kernel(0, 2, 2, 0, counts, nxt, 0.5, False, 1, key, np.zeros(3, np.int64))
     # The row-block path of grids too big for one step per call.
     grid = np.full((3, 3), 10, dtype=np.int64)
     moves = np.zeros((4, 3, 3), dtype=np.int64)
