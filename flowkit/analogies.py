@@ -19,7 +19,7 @@ import numpy as np
 from scipy import constants as _c
 from scipy.special import erfc, gamma, spence, zeta
 
-from ._validate import count, finite, nonnegative, positive
+from ._validate import broadcast, count, finite, nonnegative, positive, result, show
 
 __all__ = [
     "kinetic_viscosity",
@@ -38,10 +38,8 @@ __all__ = [
 k_B = _c.k
 hbar = _c.hbar
 
-
-def _out(arr):
-    arr = np.asarray(arr, dtype=float)
-    return arr.item() if arr.ndim == 0 else arr
+#: Largest spin degeneracy accepted: every integer up to 2**53 is exact in float64.
+_G_MAX = 2**53
 
 
 # --------------------------------------------------------------------------
@@ -75,7 +73,9 @@ def kinetic_viscosity(n, mass, mean_speed, mean_free_path):
     mass = positive("mass", mass, "a molecular mass in kg")
     v = nonnegative("mean_speed", mean_speed, "a mean speed in m/s")
     lam = nonnegative("mean_free_path", mean_free_path, "a mean free path in m")
-    return _out(np.asarray(n) * np.asarray(mass) * np.asarray(v) * np.asarray(lam) / 3.0)
+    inputs = dict(n=n, mass=mass, mean_speed=v, mean_free_path=lam)
+    broadcast(**inputs)
+    return result(np.asarray(n) * np.asarray(mass) * np.asarray(v) * np.asarray(lam) / 3.0, **inputs)
 
 
 def mean_free_path(n, d):
@@ -95,7 +95,8 @@ def mean_free_path(n, d):
     """
     n = positive("n", n, "a number density in 1/m^3")
     d = positive("d", d, "a molecular diameter in m")
-    return _out(1.0 / (np.sqrt(2.0) * np.asarray(n) * np.pi * np.asarray(d) ** 2))
+    broadcast(n=n, d=d)
+    return result(1.0 / (np.sqrt(2.0) * np.asarray(n) * np.pi * np.asarray(d) ** 2), n=n, d=d)
 
 
 def hard_sphere_viscosity(mass, T, d):
@@ -123,8 +124,9 @@ def hard_sphere_viscosity(mass, T, d):
     mass = positive("mass", mass, "a molecular mass in kg")
     T = positive("T", T, "an absolute temperature in K")
     d = positive("d", d, "a molecular diameter in m")
+    broadcast(mass=mass, T=T, d=d)
     m, T, d = np.asarray(mass), np.asarray(T), np.asarray(d)
-    return _out(5.0 / 16.0 * np.sqrt(np.pi * m * k_B * T) / (np.pi * d**2))
+    return result(5.0 / 16.0 * np.sqrt(np.pi * m * k_B * T) / (np.pi * d**2), mass=mass, T=T, d=d)
 
 
 # --------------------------------------------------------------------------
@@ -193,13 +195,17 @@ def couette_startup(y, t, U, nu, h=None):
     t = nonnegative("t", t, "a time since the start in s")
     U = finite("U", U, "a wall speed in m/s")
     nu = positive("nu", nu, "a kinematic viscosity in m^2/s")
+    if h is not None:
+        h = positive("h", h, "a gap width in m (or None for a semi-infinite fluid)", scalar=True)
+    inputs = dict(y=y, t=t, U=U, nu=nu, h=h)
+    broadcast(y=y, t=t, U=U, nu=nu)
     y, t = np.broadcast_arrays(np.asarray(y, dtype=float), np.asarray(t, dtype=float))
     started = t > 0
     t_safe = np.where(started, t, 1.0)
     if h is None:
+        inputs.pop("h")
         u = erfc(y / (2.0 * np.sqrt(nu * t_safe)))
     else:
-        h = positive("h", h, "a gap width in m")
         if np.any(y > h):
             raise ValueError(f"y must lie in [0, h] = [0, {h!r}] m; got max(y) = {float(np.max(y))!r}")
         tau = nu * t_safe / h**2
@@ -208,7 +214,21 @@ def couette_startup(y, t, U, nu, h=None):
             short, _couette_images(y, np.minimum(tau, _SWITCH), h), _couette_fourier(y, np.maximum(tau, _SWITCH), h)
         )
     u = np.where(started, u, np.where(y == 0, 1.0, 0.0))
-    return _out(U * u)
+    return result(U * u, **inputs)
+
+
+# Memory of one numerical Couette run: the grid, the profile and the solver's work arrays (about
+# 8 float64 per cell) plus the ladder of step times (2 float64 per step).
+def _check_couette_size(cells, steps):
+    need = 8 * (8 * cells + 2 * (steps + 1))
+    if need > _MAX_BYTES:
+        raise ValueError(
+            f"cells and steps need about {need / 2**20:.3g} MiB (cells={cells}, steps={steps}); "
+            f"the limit is {_MAX_BYTES / 2**20:.3g} MiB"
+        )
+
+
+_MAX_BYTES = 256 * 2**20
 
 
 def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
@@ -249,17 +269,25 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
     """
     from . import diffusion  # lazy: loads numba only when this solver runs
 
-    t = nonnegative("t", t, "a time since the start in s")
-    U = finite("U", U, "a wall speed in m/s")
-    nu = positive("nu", nu, "a kinematic viscosity in m^2/s")
+    t = nonnegative("t", t, "a time since the start in s", scalar=True)
+    U = finite("U", U, "a wall speed in m/s", scalar=True)
+    nu = positive("nu", nu, "a kinematic viscosity in m^2/s", scalar=True)
+    if h is not None:
+        h = positive("h", h, "a gap width in m (or None for a semi-infinite fluid)", scalar=True)
     cells = count("cells", cells, "grid points including both walls", minimum=3)
     steps = count("steps", steps, "time steps", minimum=1)
+    _check_couette_size(cells, steps)
     if h is None:
         if t == 0:
             raise ValueError("t must be > 0 when h is None (the truncated depth 10 sqrt(nu t) would be zero); got 0.0")
         depth = 10.0 * np.sqrt(nu * t)
+        if not np.isfinite(depth) or depth / (cells - 1) == 0 or depth / (cells - 1) ** 2 == 0:
+            raise ValueError(
+                f"nu and t set the depth 10 sqrt(nu t) = {depth!r} m, too extreme for a grid of {cells} cells in float64; "
+                f"got nu={nu!r} m^2/s, t={t!r} s"
+            )
     else:
-        depth = positive("h", h, "a gap width in m")
+        depth = h
     y = np.linspace(0.0, depth, cells)
     dx = y[1] - y[0]
     u = np.zeros(cells)
@@ -267,6 +295,11 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
     if t == 0:
         return y, u
     first = 0.5 * dx**2 / nu  # r = 1/2: Crank-Nicolson strongly damps the grid-scale mode
+    if not (np.isfinite(first) and first > 0):
+        raise ValueError(
+            f"h and nu give a first time step dx^2/(2 nu) = {first!r} s outside float64 range; "
+            f"got h={show(h)} m, nu={nu!r} m^2/s, cells={cells}"
+        )
     if steps == 1 or t <= steps * first:
         times = np.linspace(0.0, t, steps + 1)
     else:
@@ -275,7 +308,8 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
         times = np.concatenate(([0.0], np.geomspace(first, t, steps)))
     for dt in np.diff(times):
         u = diffusion.crank_nicolson(u, nu, dx, dt, 1, bc="fixed")
-    return y, np.asarray(u, dtype=float)
+    inputs = dict(t=t, U=U, nu=nu, h=h, cells=cells, steps=steps)
+    return result(y, **inputs), result(u, **inputs)
 
 
 # --------------------------------------------------------------------------
@@ -299,8 +333,8 @@ def fermi_wavevector(n, g=2):
         k_F in 1/m.
     """
     n = nonnegative("n", n, "a number density in 1/m^3")
-    g = count("g", g, "a spin degeneracy", minimum=1)
-    return _out(np.cbrt(6.0 * np.pi**2 * np.asarray(n) / g))
+    g = count("g", g, "a spin degeneracy", minimum=1, maximum=_G_MAX)
+    return result(np.cbrt(6.0 * np.pi**2 * np.asarray(n) / g), n=n, g=g)
 
 
 def fermi_velocity(n, mass, g=2):
@@ -321,14 +355,17 @@ def fermi_velocity(n, mass, g=2):
         v_F in m/s.
     """
     mass = positive("mass", mass, "a particle mass in kg")
-    return _out(hbar * np.asarray(fermi_wavevector(n, g)) / np.asarray(mass))
+    kF = fermi_wavevector(n, g)
+    broadcast(n=kF, mass=mass)
+    return result(hbar * np.asarray(kF) / np.asarray(mass), n=n, mass=mass, g=g)
 
 
 def fermi_energy(n, mass, g=2):
     """Fermi energy ``E_F = hbar^2 k_F^2 / (2 m)`` in J (arguments as :func:`fermi_velocity`)."""
     mass = positive("mass", mass, "a particle mass in kg")
-    kF = np.asarray(fermi_wavevector(n, g))
-    return _out((hbar * kF) ** 2 / (2.0 * np.asarray(mass)))
+    kF = fermi_wavevector(n, g)
+    broadcast(n=kF, mass=mass)
+    return result((hbar * np.asarray(kF)) ** 2 / (2.0 * np.asarray(mass)), n=n, mass=mass, g=g)
 
 
 def fermi_effusion_flux(n, mass, g=2):
@@ -360,7 +397,8 @@ def fermi_effusion_flux(n, mass, g=2):
         Flux in 1/(m^2 s).
     """
     v_F = np.asarray(fermi_velocity(n, mass, g))
-    return _out(3.0 / 16.0 * np.asarray(n, dtype=float) * v_F)
+    n = nonnegative("n", n, "a number density in 1/m^3")
+    return result(3.0 / 16.0 * np.asarray(n) * v_F, n=n, mass=mass, g=g)
 
 
 # Complete Fermi-Dirac integrals F_j(eta) = (1/Gamma(j+1)) int_0^inf x^j / (exp(x - eta) + 1) dx,
@@ -449,10 +487,11 @@ def fermi_dirac_integral(j, eta):
     float or ndarray
         ``F_j(eta)``, dimensionless (relative accuracy ~1e-12).
     """
+    j = finite("j", j, "the order: one of -0.5, 0.5, 1", scalar=True)
     if j not in (-0.5, 0.5, 1):
         raise ValueError(f"j must be one of -0.5, 0.5, 1 (orders implemented); got {j!r}")
     eta = np.asarray(finite("eta", eta, "a reduced chemical potential mu/(kT)"), dtype=float)
-    return _out(_fd1(eta) if j == 1 else _fd(j, eta))
+    return result(_fd1(eta) if j == 1 else _fd(j, eta), j=j, eta=eta)
 
 
 def _log_f12_inverse(log_y):
@@ -509,7 +548,9 @@ def effusion_flux_fd(n, mass, T, g=2):
     n = positive("n", n, "a number density in 1/m^3")
     mass = positive("mass", mass, "a particle mass in kg")
     T = positive("T", T, "an absolute temperature in K (use fermi_effusion_flux for T = 0)")
-    g = count("g", g, "a spin degeneracy", minimum=1)
+    g = count("g", g, "a spin degeneracy", minimum=1, maximum=_G_MAX)
+    inputs = dict(n=n, mass=mass, T=T, g=g)
+    broadcast(n=n, mass=mass, T=T)
     n, mass, T = np.broadcast_arrays(np.asarray(n), np.asarray(mass), np.asarray(T))
     shape = n.shape
     n, mass, T = n.ravel(), mass.ravel(), T.ravel()
@@ -533,8 +574,4 @@ def effusion_flux_fd(n, mass, T, g=2):
     ratio[high] = _fd1(eta[high]) / _fd(0.5, eta[high])
     flux = n * np.sqrt(k_B * T / (2.0 * np.pi * mass)) * ratio
     flux[degenerate] = fermi_effusion_flux(n[degenerate], mass[degenerate], g)
-    if not np.all(np.isfinite(flux)):
-        raise ValueError(
-            f"T gives a flux outside float64 range for this n and mass; got T from {float(T.min()):.3g} to {float(T.max()):.3g} K"
-        )
-    return _out(flux.reshape(shape))
+    return result(flux.reshape(shape), **inputs)

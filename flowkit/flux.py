@@ -49,8 +49,9 @@ def beam_rate(current, charge):
     current = _v.nonnegative("current", current, "a beam current magnitude in A")
     charge = _v.finite("charge", charge, "the charge of one particle in C")
     if np.any(np.asarray(charge) == 0):
-        raise ValueError(f"charge must be non-zero (the charge of one particle in C); got {charge!r}")
-    return current / np.abs(charge)
+        raise ValueError(f"charge must be non-zero (the charge of one particle in C); got {_v.show(charge)}")
+    _v.broadcast(current=current, charge=charge)
+    return _v.result(current / np.abs(charge), current=current, charge=charge)
 
 
 def beam_flux(current, charge, area):
@@ -70,9 +71,10 @@ def beam_flux(current, charge, area):
     float or ndarray
         Flux, particles/(m^2 s).
     """
-    rate = beam_rate(current, charge)
     area = _v.positive("area", area, "a cross-section in m^2")
-    return rate / area
+    rate = beam_rate(current, charge)
+    _v.broadcast(current=current, charge=charge, area=area)
+    return _v.result(rate / area, current=current, charge=charge, area=area)
 
 
 def _velocity(velocity):
@@ -108,8 +110,7 @@ def lorentz_factor(velocity):
     """
     v = _velocity(velocity)
     beta2 = np.sum(v * v, axis=-1) / _C**2
-    g = 1.0 / np.sqrt(1.0 - beta2)
-    return g.item() if np.ndim(g) == 0 else g
+    return _v.result(1.0 / np.sqrt(1.0 - beta2))
 
 
 def number_four_flux(n0, velocity):
@@ -134,6 +135,7 @@ def number_four_flux(n0, velocity):
     """
     n0 = np.asarray(_v.nonnegative("n0", n0, "a rest-frame number density in 1/m^3"))
     v = _velocity(velocity)
+    _v.broadcast(n0=n0, velocity=v[..., 0])
     g = 1.0 / np.sqrt(1.0 - np.sum(v * v, axis=-1) / _C**2)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
         n = g * n0  # broadcasts n0 (...) against the velocity's leading axes
@@ -143,7 +145,7 @@ def number_four_flux(n0, velocity):
         raise ValueError(
             f"n0 is too large for float64 at this speed (gamma c n0 overflows); got n0 up to {float(np.max(n0)):.3g} 1/m^3"
         )
-    return out
+    return _v.result(out)
 
 
 def _four_flux(four_flux):
@@ -178,6 +180,7 @@ def boost(four_flux, velocity):
     """
     N = _four_flux(four_flux)
     v = _velocity(velocity)
+    _v.broadcast(four_flux=N[..., 0], velocity=v[..., 0])
     beta = v / _C
     beta2 = np.sum(beta * beta, axis=-1)
     g = 1.0 / np.sqrt(1.0 - beta2)
@@ -188,7 +191,7 @@ def boost(four_flux, velocity):
     # (gamma - 1) / beta^2 written as gamma^2 / (1 + gamma): finite at beta = 0.
     k = g * g / (1.0 + g)
     space = Nv + (k * bN - g * N0)[..., None] * beta
-    return np.concatenate([t[..., None], space], axis=-1)
+    return _v.result(np.concatenate([t[..., None], space], axis=-1), four_flux=N, velocity=v)
 
 
 def rest_density(four_flux):
@@ -225,8 +228,7 @@ def rest_density(four_flux):
             "four_flux must be timelike or null, |j| <= c n (particles no faster than light); "
             f"got c n = {float(N0.ravel()[worst])!r} and |j| = {float(np.sqrt(j2.ravel()[worst]))!r} 1/(m^2 s)"
         )
-    n0 = np.sqrt(np.maximum(s, 0.0)) / _C
-    return n0.item() if np.ndim(n0) == 0 else n0
+    return _v.result(np.sqrt(np.maximum(s, 0.0)) / _C, four_flux=N)
 
 
 def mean_speed(mass, T):
@@ -246,7 +248,8 @@ def mean_speed(mass, T):
     """
     mass = _v.positive("mass", mass, "a particle mass in kg")
     T = _v.positive("T", T, "a temperature in K")
-    return np.sqrt(8.0 * Boltzmann * T / (np.pi * mass))
+    _v.broadcast(mass=mass, T=T)
+    return _v.result(np.sqrt(8.0 * Boltzmann * T / (np.pi * mass)), mass=mass, T=T)
 
 
 def effusion_flux(n, mean_speed):
@@ -266,4 +269,5 @@ def effusion_flux(n, mean_speed):
     """
     n = _v.nonnegative("n", n, "a number density in 1/m^3")
     speed = _v.nonnegative("mean_speed", mean_speed, "a mean speed in m/s")
-    return 0.25 * n * speed
+    _v.broadcast(n=n, mean_speed=speed)
+    return _v.result(0.25 * n * speed, n=n, mean_speed=speed)
