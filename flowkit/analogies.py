@@ -208,7 +208,7 @@ def couette_startup(y, t, U, nu, h=None):
     else:
         if np.any(y > h):
             raise ValueError(f"y must lie in [0, h] = [0, {h!r}] m; got max(y) = {float(np.max(y))!r}")
-        tau = nu * t_safe / h**2
+        tau = nu * t_safe / (h * h)  # h * h gives inf for a huge h where h**2 raises OverflowError
         short = tau < _SWITCH
         u = np.where(
             short, _couette_images(y, np.minimum(tau, _SWITCH), h), _couette_fourier(y, np.maximum(tau, _SWITCH), h)
@@ -306,7 +306,10 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
         # geometric steps from r = 1/2 up to t: every Fourier mode of the jump meets a few
         # steps with nu k^2 dt ~ 1, where Crank-Nicolson damps it (large-r steps barely do)
         times = np.concatenate(([0.0], np.geomspace(first, t, steps)))
-    for dt in np.diff(times):
+    steps_dt = np.diff(times)
+    if not np.all(steps_dt > 0):
+        raise ValueError(f"t is too small to split into {steps} time steps in float64; got t={t!r} s (steps={steps})")
+    for dt in steps_dt:
         u = diffusion.crank_nicolson(u, nu, dx, dt, 1, bc="fixed")
     inputs = dict(t=t, U=U, nu=nu, h=h, cells=cells, steps=steps)
     return result(y, **inputs), result(u, **inputs)

@@ -253,12 +253,20 @@ def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
     T = positive("T", T, "an absolute temperature in K", scalar=True)
     G = nonnegative("conductance", conductance, "a valve conductance in 1/(J s)", scalar=True)
     mass = positive("mass", mass, "a particle mass in kg", scalar=True)
-    lam = thermal_wavelength(mass, T)
+    lam = np.float64(thermal_wavelength(mass, T))  # a NumPy float: lam**3 gives inf, not OverflowError
     t_arr = np.asarray(nonnegative("t", t, "times in s, starting at t = 0"), dtype=float)
     inputs = dict(N1=N1, N2=N2, V1=V1, V2=V2, T=T, conductance=G, t=t_arr, mass=mass)
 
     N = N1 + N2
     fstar = V1 / (V1 + V2)
+    if not 0.0 < fstar < 1.0:
+        raise ValueError(
+            f"V1 and V2 differ by more than float64 resolves (V1/(V1 + V2) rounds to {fstar!r}); got V1={V1!r}, V2={V2!r} m^3"
+        )
+    if not 0.0 < N1 / N < 1.0:
+        raise ValueError(
+            f"N1 and N2 differ by more than float64 resolves (N1/(N1 + N2) rounds to {N1 / N!r}); got N1={N1!r}, N2={N2!r}"
+        )
     u0 = N1 / N - fstar  # deviation of the fraction in box 1 from its end value
     rate = G * k_B * T / N  # 1/s per unit of log ratio
     tau = fstar * (1.0 - fstar) / rate if rate > 0 else np.inf
@@ -306,6 +314,12 @@ def _relaxed_deviation(u0, fstar, s):
     g = np.log1p(y / fstar) - np.log1p(-y / (1.0 - fstar))
     h = y / (a * g)
     elapsed = cumulative_simpson(h, x=depth, initial=0.0)  # s at each depth
+    if not np.all(np.diff(elapsed) > 0):
+        # very lopsided boxes: the late steps of elapsed time fall below the round-off of the early ones
+        raise ValueError(
+            "V1, V2, N1 and N2 set a relaxation too lopsided for float64 to resolve in time; got end share "
+            f"V1/(V1 + V2) = {fstar:.3g} and starting share N1/(N1 + N2) = {fstar + u0:.3g} (a share this close to 0 or 1 needs more digits than float64 has)"
+        )
     log_dev = CubicSpline(elapsed, w)(np.minimum(s, elapsed[-1]))
     tail = s > elapsed[-1]
     log_dev[tail] = w[-1] - (s[tail] - elapsed[-1])  # h = 1 to round-off there
