@@ -86,13 +86,12 @@ def _type_name(value: Any) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-def _real_array(name: str, value: Any, what: str) -> np.ndarray:
+def _real_array(name: str, value: Any, what: str, scalar: bool = False) -> np.ndarray:
     """``value`` as a float64 array, or ArgumentTypeError for anything that is not real numbers."""
-    bad_type = ArgumentTypeError(f"{name} must be a real number or an array of them ({what}); got {show(value)}")
+    kinds = "a real number" if scalar else "a real number or an array of them"
+    bad_type = ArgumentTypeError(f"{name} must be {kinds} ({what}); got {show(value)}")
     if isinstance(value, (str, bytes, bool, np.bool_, dict, set)) or value is None:
-        raise ArgumentTypeError(
-            f"{name} must be a real number or an array of them ({what}), not {_type_name(value)}; got {show(value)}"
-        )
+        raise ArgumentTypeError(f"{name} must be {kinds} ({what}), not {_type_name(value)}; got {show(value)}")
     try:
         arr = np.asarray(value)
     except (ValueError, TypeError):  # ragged nesting and objects NumPy cannot wrap
@@ -109,8 +108,7 @@ def _real_array(name: str, value: Any, what: str) -> np.ndarray:
         except OverflowError:
             raise ValueError(f"{name} must be finite in float64 ({what}); got {show(value)}") from None
     raise ArgumentTypeError(
-        f"{name} must be a real number or an array of them ({what}), not {_type_name(arr if kind != 'O' else value)}; "
-        f"got {show(value)}"
+        f"{name} must be {kinds} ({what}), not {_type_name(arr if kind != 'O' else value)}; got {show(value)}"
     )
 
 
@@ -119,7 +117,7 @@ def _out(arr: np.ndarray) -> float | np.ndarray:
 
 
 def _checked(name: str, value: Any, what: str, scalar: bool) -> np.ndarray:
-    arr = _real_array(name, value, what)
+    arr = _real_array(name, value, what, scalar)
     if scalar and arr.ndim != 0:
         raise ValueError(f"{name} must be a single number ({what}), not an array; got {show(value)}")
     if not np.all(np.isfinite(arr)):

@@ -305,3 +305,35 @@ def test_two_reservoirs_is_fast_enough_to_recompute_per_slider_move():
     r = thermo.two_reservoirs(1e20, 3e20, 1e-3, 1e-3, 300.0, 1e35, np.array([0.0, 1e9]))
     assert r.N1[-1] == pytest.approx(2e20, rel=1e-12)
     assert np.all(np.isfinite(r.S))
+
+
+# ---------------------------------------------------------------- bad and extreme inputs (issue 18)
+
+
+def test_two_reservoirs_at_an_absurdly_low_temperature_names_T():
+    # T = 1e-300 gave S = -inf: the thermal wavelength overflows float64
+    with pytest.raises(ValueError, match=r"^T is too extreme for float64.*T=1e-300"):
+        thermo.two_reservoirs(1e20, 3e20, 1e-3, 1e-3, 1e-300, 1e35, [0.0, 1.0])
+
+
+@pytest.mark.parametrize("V1", [5e-324, 1e-30])
+def test_two_reservoirs_too_lopsided_for_float64_is_refused_by_name(V1):
+    # scipy's spline raised "`x` must be strictly increasing sequence" here
+    with pytest.raises(ValueError, match=r"^V1(, V2, N1 and N2| and V2)"):
+        thermo.two_reservoirs(3e20, 1e20, V1, 1e-3, 300.0, 1e35, [0.0, 1e-9])
+
+
+@pytest.mark.parametrize("name", ["N1", "T", "conductance", "mass"])
+def test_two_reservoirs_scalars_refuse_arrays_and_strings(name):
+    args = dict(N1=1e20, N2=3e20, V1=1e-3, V2=1e-3, T=300.0, conductance=1e35, t=[0.0, 1.0], mass=thermo.HELIUM_MASS)
+    with pytest.raises(ValueError, match=rf"^{name} must be a single number"):
+        thermo.two_reservoirs(**(args | {name: np.ones(2)}))
+    with pytest.raises(TypeError, match=rf"^{name} must be a real number"):
+        thermo.two_reservoirs(**(args | {name: "1"}))
+
+
+def test_delta_mu_stays_finite_when_the_pressure_ratio_underflows():
+    # P1/P2 underflows to 0 for P1 = 1e-320 Pa; kT (ln P1 - ln P2) is still a finite number
+    mu = thermo.delta_mu(1e-320, 1e5, 300.0)
+    assert mu == pytest.approx(k * 300.0 * (np.log(1e-320) - np.log(1e5)), rel=1e-3)  # 1e-320 is subnormal: 3 digits
+    assert thermo.delta_mu(2e5, 1e5, 300.0) == k * 300.0 * np.log(2.0)  # the ratio path, unchanged
