@@ -15,7 +15,10 @@ No loop kernel lives here; the numerical Couette solver imports
 :mod:`flowkit.diffusion` (and thus numba) only when it is called.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 from scipy.special import erfc, gamma, spence, zeta
 
@@ -47,7 +50,9 @@ _G_MAX = 2**53
 # --------------------------------------------------------------------------
 
 
-def kinetic_viscosity(n, mass, mean_speed, mean_free_path):
+def kinetic_viscosity(
+    n: ArrayLike, mass: ArrayLike, mean_speed: ArrayLike, mean_free_path: ArrayLike
+) -> float | np.ndarray:
     """Elementary kinetic estimate of the viscosity, ``eta = n m <v> lambda / 3``.
 
     Molecules crossing a plane carry the mean flow momentum of the layer one
@@ -78,7 +83,7 @@ def kinetic_viscosity(n, mass, mean_speed, mean_free_path):
     return result(np.asarray(n) * np.asarray(mass) * np.asarray(v) * np.asarray(lam) / 3.0, **inputs)
 
 
-def mean_free_path(n, d):
+def mean_free_path(n: ArrayLike, d: ArrayLike) -> float | np.ndarray:
     """Hard-sphere mean free path ``1 / (sqrt(2) n pi d^2)``.
 
     Parameters
@@ -99,7 +104,7 @@ def mean_free_path(n, d):
     return result(1.0 / (np.sqrt(2.0) * np.asarray(n) * np.pi * np.asarray(d) ** 2), n=n, d=d)
 
 
-def hard_sphere_viscosity(mass, T, d):
+def hard_sphere_viscosity(mass: ArrayLike, T: ArrayLike, d: ArrayLike) -> float | np.ndarray:
     """Chapman-Enskog viscosity of a hard-sphere gas, ``(5/16) sqrt(pi m k T) / (pi d^2)``.
 
     Independent of density (Maxwell's surprise): more carriers, but each
@@ -157,7 +162,9 @@ def _couette_fourier(y, tau, h):
     return out
 
 
-def couette_startup(y, t, U, nu, h=None):
+def couette_startup(
+    y: ArrayLike, t: ArrayLike, U: ArrayLike, nu: ArrayLike, h: float | None = None
+) -> float | np.ndarray:
     """Velocity of a fluid after a wall at y = 0 starts moving at speed ``U`` at t = 0.
 
     Momentum diffuses from the moving wall with diffusivity ``nu``, the same
@@ -231,7 +238,9 @@ def _check_couette_size(cells, steps):
 _MAX_BYTES = 256 * 2**20
 
 
-def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
+def couette_startup_numerical(
+    t: float, U: float, nu: float, h: float | None = None, cells: int = 201, steps: int = 200
+) -> tuple[np.ndarray, np.ndarray]:
     """The Couette start-up solved with the ink solver (Crank-Nicolson, fixed ends).
 
     Calls :func:`flowkit.diffusion.crank_nicolson` with the kinematic viscosity
@@ -320,7 +329,7 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
 # --------------------------------------------------------------------------
 
 
-def fermi_wavevector(n, g=2):
+def fermi_wavevector(n: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Fermi wavevector ``k_F = (6 pi^2 n / g)^(1/3)``.
 
     Parameters
@@ -340,7 +349,7 @@ def fermi_wavevector(n, g=2):
     return result(np.cbrt(6.0 * np.pi**2 * np.asarray(n) / g), n=n, g=g)
 
 
-def fermi_velocity(n, mass, g=2):
+def fermi_velocity(n: ArrayLike, mass: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Fermi velocity ``v_F = hbar k_F / m``.
 
     Parameters
@@ -363,7 +372,7 @@ def fermi_velocity(n, mass, g=2):
     return result(hbar * np.asarray(kF) / np.asarray(mass), n=n, mass=mass, g=g)
 
 
-def fermi_energy(n, mass, g=2):
+def fermi_energy(n: ArrayLike, mass: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Fermi energy ``E_F = hbar^2 k_F^2 / (2 m)`` in J (arguments as :func:`fermi_velocity`)."""
     mass = positive("mass", mass, "a particle mass in kg")
     kF = fermi_wavevector(n, g)
@@ -371,7 +380,7 @@ def fermi_energy(n, mass, g=2):
     return result((hbar * np.asarray(kF)) ** 2 / (2.0 * np.asarray(mass)), n=n, mass=mass, g=g)
 
 
-def fermi_effusion_flux(n, mass, g=2):
+def fermi_effusion_flux(n: ArrayLike, mass: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Particle flux through a small hole from a Fermi gas at T = 0: ``(3/16) n v_F``.
 
     Derivation. At T = 0 the occupied velocities fill a sphere of radius
@@ -472,7 +481,7 @@ def _fd1(eta):
     return np.where(eta > 0, 0.5 * eta**2 + np.pi**2 / 6.0 - f_neg, f_neg)
 
 
-def fermi_dirac_integral(j, eta):
+def fermi_dirac_integral(j: float, eta: ArrayLike) -> float | np.ndarray:
     """Complete Fermi-Dirac integral ``F_j(eta) = (1/Gamma(j+1)) int_0^inf x^j/(e^(x-eta)+1) dx``.
 
     Normalised so that ``F_j(eta) -> e^eta`` for eta -> -infinity (Boltzmann)
@@ -513,7 +522,7 @@ def _log_f12_inverse(log_y):
     return eta
 
 
-def effusion_flux_fd(n, mass, T, g=2):
+def effusion_flux_fd(n: ArrayLike, mass: ArrayLike, T: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Effusion flux of an ideal Fermi gas at temperature ``T`` (Fermi-Dirac).
 
     For any isotropic gas the flux through a small hole is ``n <v> / 4`` with

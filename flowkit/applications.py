@@ -14,7 +14,10 @@ Three places where a particle flux decides what happens:
 All closed form; this module never imports numba.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 
 from ._validate import broadcast, nonnegative, positive, probability, result
@@ -37,7 +40,7 @@ __all__ = [
 EARTH_DIPOLE_FIELD = 3.12e-5
 
 
-def solar_wind_pressure(n, v, mass=_c.m_p):
+def solar_wind_pressure(n: ArrayLike, v: ArrayLike, mass: ArrayLike = _c.m_p) -> float | np.ndarray:
     """Dynamic pressure (momentum flux) of a stream, ``n m v^2``.
 
     Parameters
@@ -62,7 +65,7 @@ def solar_wind_pressure(n, v, mass=_c.m_p):
     return result(np.asarray(n) * np.asarray(mass) * np.asarray(v) ** 2, n=n, v=v, mass=mass)
 
 
-def magnetopause_standoff(n, v, B0=EARTH_DIPOLE_FIELD):
+def magnetopause_standoff(n: ArrayLike, v: ArrayLike, B0: ArrayLike = EARTH_DIPOLE_FIELD) -> float | np.ndarray:
     """Sub-solar magnetopause distance in Earth radii from pressure balance.
 
     The dipole field at distance r is ``B0 (R_E/r)^3``; currents on the
@@ -106,7 +109,7 @@ def _radius_inside(r, R):
     return r, R
 
 
-def coffee_ring_flux(r, R):
+def coffee_ring_flux(r: ArrayLike, R: ArrayLike) -> float | np.ndarray:
     """Evaporation flux over a thin pinned drop, relative to its value at the centre.
 
     ``J(r) / J(0) = (1 - r^2/R^2)^(-1/2)``: the contact-angle -> 0 limit of
@@ -130,7 +133,7 @@ def coffee_ring_flux(r, R):
     return result(1.0 / np.sqrt(1.0 - (r / R) ** 2), r=r, R=R)
 
 
-def coffee_ring_velocity(r, R, t, t_f):
+def coffee_ring_velocity(r: ArrayLike, R: ArrayLike, t: ArrayLike, t_f: ArrayLike) -> float | np.ndarray:
     """Depth-averaged outward velocity inside a drying thin drop (contact angle -> 0).
 
     Mass conservation for the film ``h(r, t) = theta(t) (R^2 - r^2) / (2R)``
@@ -182,7 +185,7 @@ def _time_fraction(t, t_f, closed=True):
     return t, t_f
 
 
-def coffee_ring_deposit(t, t_f):
+def coffee_ring_deposit(t: ArrayLike, t_f: ArrayLike) -> float | np.ndarray:
     """Fraction of the solute that has reached the rim, ``[1 - (1 - t/t_f)^(3/4)]^(4/3)``.
 
     Deegan's small-angle law (Phys. Rev. E 62, 756 (2000)): following each
@@ -207,7 +210,7 @@ def coffee_ring_deposit(t, t_f):
     return result((1.0 - (1.0 - t / t_f) ** 0.75) ** (4.0 / 3.0), t=t, t_f=t_f)
 
 
-def drop_evaporation_rate(R, D_v, c_sat, humidity):
+def drop_evaporation_rate(R: ArrayLike, D_v: ArrayLike, c_sat: ArrayLike, humidity: ArrayLike) -> float | np.ndarray:
     """Mass lost per second by a thin pinned drop drying by vapour diffusion.
 
     When evaporation is limited by the diffusion of vapour into still air,
@@ -260,7 +263,9 @@ def drop_evaporation_rate(R, D_v, c_sat, humidity):
     return result(4.0 * np.asarray(D_v) * np.asarray(c_sat) * (1.0 - np.asarray(humidity)) * np.asarray(R), **inputs)
 
 
-def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
+def drop_drying_time(
+    R: ArrayLike, theta: ArrayLike, D_v: ArrayLike, c_sat: ArrayLike, humidity: ArrayLike, density: ArrayLike = 997.0
+) -> float | np.ndarray:
     """Time for a thin pinned drop to dry at the rate of :func:`drop_evaporation_rate`.
 
     A thin spherical cap of footprint radius ``R`` and small contact angle
@@ -325,7 +330,7 @@ def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
     return result(t_f, **inputs)
 
 
-def stokes_einstein(radius, T=310.0, eta=1.0e-3):
+def stokes_einstein(radius: ArrayLike, T: ArrayLike = 310.0, eta: ArrayLike = 1.0e-3) -> float | np.ndarray:
     """Diffusion coefficient of a sphere, ``D = k T / (6 pi eta a)``.
 
     Parameters
@@ -350,7 +355,7 @@ def stokes_einstein(radius, T=310.0, eta=1.0e-3):
     return result(D, radius=radius, T=T, eta=eta)
 
 
-def nodal_peclet(U, L, D):
+def nodal_peclet(U: ArrayLike, L: ArrayLike, D: ArrayLike) -> float | np.ndarray:
     """Peclet number ``Pe = U L / D`` of the cilia-driven flow in the embryonic node.
 
     ``Pe`` compares the time to diffuse across the node, ``L^2/D``, with the
@@ -394,7 +399,7 @@ def nodal_peclet(U, L, D):
     return result(np.asarray(U) * np.asarray(L) / np.asarray(D), U=U, L=L, D=D)
 
 
-def nodal_profile(x, U, L, D):
+def nodal_profile(x: ArrayLike, U: float, L: float, D: float) -> float | np.ndarray:
     """Steady carrier concentration across the node, relative to its mean.
 
     A uniform leftward flow of speed ``U`` (towards ``x = 0``) in a closed

@@ -41,9 +41,12 @@ number(answer, name)
     The answer as a float, or a hint about why it is not a usable number.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants
 
 from flowkit import _validate
@@ -129,7 +132,7 @@ def _describe(value):
     return f"a {kind}"
 
 
-def number(answer, name="answer"):
+def number(answer: object, name: str = "answer") -> float:
     """Return ``answer`` as a float, or fail with a hint about its type.
 
     Parameters
@@ -243,7 +246,15 @@ def _diagnose_ratio(ratio, rtol, unit):
 # --------------------------------------------------------------------------- checks
 
 
-def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=False):
+def close(
+    answer: object,
+    expected: float,
+    rtol: float = 0.01,
+    unit: str = "",
+    name: str = "answer",
+    atol: float = 0.0,
+    hidden: bool = False,
+) -> None:
     """Check one number against the expected value and explain a miss.
 
     The answer passes when ``|answer - expected| <= atol + rtol * |expected|``.
@@ -315,7 +326,7 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
     _fail(f"{shown} {hint} {target}")
 
 
-def within(answer, low, high, unit="", name="answer"):
+def within(answer: object, low: float, high: float, unit: str = "", name: str = "answer") -> None:
     """Check that one number lies in a plausible range ``[low, high]``.
 
     Use it in a *visible* test: it catches a sign, a unit slip or an order
@@ -390,7 +401,7 @@ def within(answer, low, high, unit="", name="answer"):
     _fail(f"{shown} is too {direction}: a plausible value lies in {span}.")
 
 
-def sign(answer, expected, name="answer", reason=""):
+def sign(answer: object, expected: int | str, name: str = "answer", reason: str = "") -> None:
     """Check the sign of one number, with the physical reason as the hint.
 
     Parameters
@@ -437,7 +448,7 @@ def sign(answer, expected, name="answer", reason=""):
     _fail(f"{name} = {_fmt(value)} should be {word}{because}.")
 
 
-def shape(answer, expected, name="answer"):
+def shape(answer: object, expected: tuple[int, ...] | int, name: str = "answer") -> None:
     """Check that ``answer`` is an array of real numbers with shape ``expected``.
 
     Parameters
@@ -485,7 +496,15 @@ def shape(answer, expected, name="answer"):
     return _ok(f"{name} has shape {expected}.")
 
 
-def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", hidden=False):
+def array_close(
+    answer: object,
+    expected: ArrayLike,
+    rtol: float = 0.01,
+    atol: float = 0.0,
+    unit: str = "",
+    name: str = "answer",
+    hidden: bool = False,
+) -> None:
     """Check an array element by element and explain a miss.
 
     Each element passes when ``|a - e| <= atol + rtol * |e|``.

@@ -9,7 +9,10 @@ of D with temperature in a solid, and the erf profile that forms when two
 alloys are pressed together (a diffusion couple).
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import R as _R
 from scipy.special import erf
 
@@ -18,7 +21,7 @@ from . import _validate as _v
 __all__ = ["flux", "steady_flux", "arrhenius", "interdiffusion_profile", "interface_flux"]
 
 
-def flux(c, dx, D):
+def flux(c: ArrayLike, dx: float, D: ArrayLike) -> np.ndarray:
     """Fick's first law on a uniform grid, J = -D dc/dx.
 
     The gradient uses central differences between neighbours inside the grid
@@ -51,7 +54,7 @@ def flux(c, dx, D):
     return _v.result(-D * np.gradient(c, dx, edge_order=1), c=c, dx=dx, D=D)
 
 
-def steady_flux(D, c_high, c_low, thickness):
+def steady_flux(D: ArrayLike, c_high: ArrayLike, c_low: ArrayLike, thickness: ArrayLike) -> float | np.ndarray:
     """Steady flux through a slab held at two concentrations, J = D (c_high - c_low) / L.
 
     Parameters
@@ -77,7 +80,7 @@ def steady_flux(D, c_high, c_low, thickness):
     return _v.result(D * (c_high - c_low) / thickness, D=D, c_high=c_high, c_low=c_low, thickness=thickness)
 
 
-def arrhenius(D0, Q, T):
+def arrhenius(D0: ArrayLike, Q: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Thermally activated diffusion coefficient, D = D0 exp(-Q / (R T)).
 
     Parameters
@@ -101,7 +104,9 @@ def arrhenius(D0, Q, T):
     return _v.result(D0 * np.exp(-Q / (_R * T)), D0=D0, Q=Q, T=T)
 
 
-def interdiffusion_profile(x, t, D, c_left, c_right):
+def interdiffusion_profile(
+    x: ArrayLike, t: ArrayLike, D: ArrayLike, c_left: ArrayLike, c_right: ArrayLike
+) -> float | np.ndarray:
     """Concentration across a diffusion couple after time t.
 
     Two semi-infinite bars, at ``c_left`` for x < 0 and ``c_right`` for x > 0,
@@ -137,7 +142,7 @@ def interdiffusion_profile(x, t, D, c_left, c_right):
     return _v.result(profile, x=x, t=t, D=D, c_left=c_left, c_right=c_right)
 
 
-def interface_flux(t, D, c_left, c_right):
+def interface_flux(t: ArrayLike, D: ArrayLike, c_left: ArrayLike, c_right: ArrayLike) -> float | np.ndarray:
     """Flux through the original interface of a diffusion couple.
 
     J(0, t) = (c_left - c_right)/2 * sqrt(D / (pi t)); it falls as 1/sqrt(t)

@@ -8,7 +8,10 @@ four-vector N = (c n, j) whose length, divided by c, is the density in the
 cloud's own rest frame; for a gas leaking through a small hole it is n<v>/4.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import Boltzmann
 from scipy.constants import c as _C
 
@@ -30,7 +33,7 @@ __all__ = [
 _NULL_TOL = 1e-12
 
 
-def beam_rate(current, charge):
+def beam_rate(current: ArrayLike, charge: ArrayLike) -> float | np.ndarray:
     """Number of particles per second carried by a beam.
 
     Parameters
@@ -54,7 +57,7 @@ def beam_rate(current, charge):
     return _v.result(current / np.abs(charge), current=current, charge=charge)
 
 
-def beam_flux(current, charge, area):
+def beam_flux(current: ArrayLike, charge: ArrayLike, area: ArrayLike) -> float | np.ndarray:
     """Particle flux of a beam spread evenly over a cross-section.
 
     Parameters
@@ -95,7 +98,7 @@ def _velocity(velocity):
     return v
 
 
-def lorentz_factor(velocity):
+def lorentz_factor(velocity: ArrayLike) -> float | np.ndarray:
     """gamma = 1 / sqrt(1 - v^2/c^2).
 
     Parameters
@@ -113,7 +116,7 @@ def lorentz_factor(velocity):
     return _v.result(1.0 / np.sqrt(1.0 - beta2))
 
 
-def number_four_flux(n0, velocity):
+def number_four_flux(n0: ArrayLike, velocity: ArrayLike) -> np.ndarray:
     """Number-flux four-vector N = (c n, j) of dust moving at ``velocity``.
 
     In the observer's frame the density is n = gamma n0 (lengths along the
@@ -157,7 +160,7 @@ def _four_flux(four_flux):
     return N
 
 
-def boost(four_flux, velocity):
+def boost(four_flux: ArrayLike, velocity: ArrayLike) -> np.ndarray:
     """Lorentz-transform a number-flux four-vector to a moving observer.
 
     The new observer moves at ``velocity`` relative to the old frame (any
@@ -194,7 +197,7 @@ def boost(four_flux, velocity):
     return _v.result(np.concatenate([t[..., None], space], axis=-1), four_flux=N, velocity=v)
 
 
-def rest_density(four_flux):
+def rest_density(four_flux: ArrayLike) -> float | np.ndarray:
     """Rest-frame density n0 = sqrt((N^0)^2 - |N|^2) / c, the same in every frame.
 
     Parameters
@@ -231,7 +234,7 @@ def rest_density(four_flux):
     return _v.result(np.sqrt(np.maximum(s, 0.0)) / _C, four_flux=N)
 
 
-def mean_speed(mass, T):
+def mean_speed(mass: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Mean speed of a Maxwell-Boltzmann gas, <v> = sqrt(8 k T / (pi m)).
 
     Parameters
@@ -252,7 +255,7 @@ def mean_speed(mass, T):
     return _v.result(np.sqrt(8.0 * Boltzmann * T / (np.pi * mass)), mass=mass, T=T)
 
 
-def effusion_flux(n, mean_speed):
+def effusion_flux(n: ArrayLike, mean_speed: ArrayLike) -> float | np.ndarray:
     """Particles per unit area per second leaking through a small hole, n <v> / 4.
 
     Parameters

@@ -10,9 +10,12 @@ Everything is closed form or a one-dimensional ODE; no loop kernel, so this
 module never imports numba.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 from scipy.integrate import cumulative_simpson
 from scipy.interpolate import CubicSpline
@@ -43,7 +46,7 @@ h_PLANCK = _c.h
 HELIUM_MASS = _c.physical_constants["alpha particle mass"][0] + 2 * _c.m_e
 
 
-def thermal_wavelength(mass, T):
+def thermal_wavelength(mass: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Thermal de Broglie wavelength ``h / sqrt(2 pi m k T)``.
 
     Parameters
@@ -64,7 +67,7 @@ def thermal_wavelength(mass, T):
     return result(h_PLANCK / np.sqrt(2.0 * np.pi * mass * k_B * T), mass=mass, T=T)
 
 
-def chemical_potential_density(n, T, mass):
+def chemical_potential_density(n: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
     """Ideal-gas chemical potential from number density, ``kT ln(n lambda^3)``.
 
     Parameters
@@ -89,7 +92,7 @@ def chemical_potential_density(n, T, mass):
     return result(k_B * np.asarray(T) * (np.log(n) + 3.0 * np.log(lam)), n=n, T=T, mass=mass)
 
 
-def chemical_potential(P, T, mass):
+def chemical_potential(P: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
     """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n lambda^3)``, ``n = P/(kT)``.
 
     Parameters
@@ -127,7 +130,7 @@ def chemical_potential(P, T, mass):
     return chemical_potential_density(n, T, mass)
 
 
-def delta_mu(P1, P2, T):
+def delta_mu(P1: ArrayLike, P2: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Chemical-potential difference ``mu1 - mu2 = kT ln(P1/P2)`` at equal temperature.
 
     Positive when side 1 has the higher pressure, so particles flow 1 -> 2.
@@ -156,7 +159,7 @@ def delta_mu(P1, P2, T):
     return result(k_B * np.asarray(T) * log_ratio, P1=P1, P2=P2, T=T)
 
 
-def sackur_tetrode(N, V, T, mass):
+def sackur_tetrode(N: ArrayLike, V: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
     """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N lambda^3)) + 5/2]``.
 
     Parameters
@@ -205,7 +208,9 @@ class Reservoirs(NamedTuple):
     S: np.ndarray  #: total (Sackur-Tetrode) entropy in J/K
 
 
-def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
+def two_reservoirs(
+    N1: float, N2: float, V1: float, V2: float, T: float, conductance: float, t: ArrayLike, mass: float = HELIUM_MASS
+) -> Reservoirs:
     """Two ideal-gas boxes at one temperature joined by a valve: relaxation in time.
 
     The valve passes a particle current proportional to the chemical-potential
@@ -340,7 +345,7 @@ def _check_pair(L, X):
     return L, X
 
 
-def onsager_fluxes(L, X):
+def onsager_fluxes(L: ArrayLike, X: ArrayLike) -> np.ndarray:
     """Linear fluxes ``J = L X`` (shapes checked, L itself not validated).
 
     Use :func:`validate_onsager` to check that ``L`` is physical; leaving it
@@ -363,7 +368,7 @@ def onsager_fluxes(L, X):
     return result(np.einsum("ij,...j->...i", L, X), L=L, X=X)
 
 
-def entropy_production(L, X, T):
+def entropy_production(L: ArrayLike, X: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Entropy production rate ``sigma = X . L X / T`` (shapes checked only).
 
     Parameters
@@ -387,7 +392,7 @@ def entropy_production(L, X, T):
     return result(np.einsum("...i,ij,...j->...", X, L, X) / np.asarray(T), L=L, X=X, T=T)
 
 
-def validate_onsager(L):
+def validate_onsager(L: ArrayLike) -> np.ndarray:
     """Check that ``L`` is a physical Onsager matrix and return it as float64.
 
     Two laws constrain it. Reciprocity (microscopic reversibility) makes it
@@ -432,7 +437,15 @@ def validate_onsager(L):
     return L
 
 
-def dorn_field(zeta, volume_fraction, delta_rho, conductivity, eps_r=78.5, eta=8.9e-4, g=9.81):
+def dorn_field(
+    zeta: ArrayLike,
+    volume_fraction: ArrayLike,
+    delta_rho: ArrayLike,
+    conductivity: ArrayLike,
+    eps_r: ArrayLike = 78.5,
+    eta: ArrayLike = 8.9e-4,
+    g: ArrayLike = 9.81,
+) -> float | np.ndarray:
     """Sedimentation (Dorn) field of settling charged colloids, Smoluchowski limit.
 
     ``E = eps0 eps_r zeta phi (rho_p - rho_f) g / (eta K)``, for a thin double
@@ -483,7 +496,9 @@ def dorn_field(zeta, volume_fraction, delta_rho, conductivity, eps_r=78.5, eta=8
     return result(E, **inputs)
 
 
-def barometric_density(h, T, mass, n0, g=9.81):
+def barometric_density(
+    h: ArrayLike, T: ArrayLike, mass: ArrayLike, n0: ArrayLike, g: ArrayLike = 9.81
+) -> float | np.ndarray:
     """Number density in an isothermal column, ``n0 exp(-m g h / (k T))``.
 
     In equilibrium ``mu(h) + m g h`` is the same at every height, so
