@@ -41,9 +41,12 @@ number(answer, name)
     The answer as a float, or a hint about why it is not a usable number.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants
 
 from flowkit import _validate
@@ -111,14 +114,12 @@ def _ok(message):
 
 
 def _check_label(arg, value):
-    """Validate ``name``/``unit`` given by the author of a check."""
-    if not isinstance(value, str):
-        raise ValueError(f"{arg} must be a string; got {value!r}")
-    return value
+    """Validate ``name``/``unit``/``reason`` given by the author of a check."""
+    return _validate.text(arg, value, "a label shown in the messages")
 
 
 def _check_rtol(rtol):
-    rtol = _validate.positive("rtol", rtol, "a relative tolerance, e.g. 0.01 for 1 %")
+    rtol = _validate.positive("rtol", rtol, "a relative tolerance, e.g. 0.01 for 1 %", scalar=True)
     if rtol >= 1:
         raise ValueError(f"rtol must be < 1 (a relative tolerance, e.g. 0.01 for 1 %); got {rtol!r}")
     return rtol
@@ -131,7 +132,7 @@ def _describe(value):
     return f"a {kind}"
 
 
-def number(answer, name="answer"):
+def number(answer: object, name: str = "answer") -> float:
     """Return ``answer`` as a float, or fail with a hint about its type.
 
     Parameters
@@ -245,7 +246,15 @@ def _diagnose_ratio(ratio, rtol, unit):
 # --------------------------------------------------------------------------- checks
 
 
-def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=False):
+def close(
+    answer: object,
+    expected: float,
+    rtol: float = 0.01,
+    unit: str = "",
+    name: str = "answer",
+    atol: float = 0.0,
+    hidden: bool = False,
+) -> None:
     """Check one number against the expected value and explain a miss.
 
     The answer passes when ``|answer - expected| <= atol + rtol * |expected|``.
@@ -288,11 +297,10 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
     if np.ndim(expected) != 0:
         raise ValueError(f"expected must be one number (use array_close for arrays); got shape {np.shape(expected)}")
     rtol = _check_rtol(rtol)
-    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit")
+    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit", scalar=True)
     _check_label("unit", unit)
     _check_label("name", name)
-    if not isinstance(hidden, (bool, np.bool_)):
-        raise ValueError(f"hidden must be True or False; got {hidden!r}")
+    _validate.flag("hidden", hidden)
     if expected == 0 and atol == 0:
         # rtol * |0| = 0: only an exact 0.0 would pass, and round-off would fail a correct answer
         raise ValueError("atol must be > 0 when expected is 0 (rtol alone allows no deviation from zero); got atol=0.0")
@@ -318,7 +326,7 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
     _fail(f"{shown} {hint} {target}")
 
 
-def within(answer, low, high, unit="", name="answer"):
+def within(answer: object, low: float, high: float, unit: str = "", name: str = "answer") -> None:
     """Check that one number lies in a plausible range ``[low, high]``.
 
     Use it in a *visible* test: it catches a sign, a unit slip or an order
@@ -348,8 +356,8 @@ def within(answer, low, high, unit="", name="answer"):
     ValueError
         When ``low``/``high`` are not finite or ``low >= high``.
     """
-    low = _validate.finite("low", low, "the bottom of the plausible range")
-    high = _validate.finite("high", high, "the top of the plausible range")
+    low = _validate.finite("low", low, "the bottom of the plausible range", scalar=True)
+    high = _validate.finite("high", high, "the top of the plausible range", scalar=True)
     if not low < high:
         raise ValueError(f"low must be < high (a plausible range); got low={low!r}, high={high!r}")
     _check_label("unit", unit)
@@ -393,7 +401,7 @@ def within(answer, low, high, unit="", name="answer"):
     _fail(f"{shown} is too {direction}: a plausible value lies in {span}.")
 
 
-def sign(answer, expected, name="answer", reason=""):
+def sign(answer: object, expected: int | str, name: str = "answer", reason: str = "") -> None:
     """Check the sign of one number, with the physical reason as the hint.
 
     Parameters
@@ -440,7 +448,7 @@ def sign(answer, expected, name="answer", reason=""):
     _fail(f"{name} = {_fmt(value)} should be {word}{because}.")
 
 
-def shape(answer, expected, name="answer"):
+def shape(answer: object, expected: tuple[int, ...] | int, name: str = "answer") -> None:
     """Check that ``answer`` is an array of real numbers with shape ``expected``.
 
     Parameters
@@ -464,8 +472,10 @@ def shape(answer, expected, name="answer"):
     ValueError
         When ``expected`` is not a tuple of non-negative integers.
     """
-    if isinstance(expected, (int, np.integer)):
+    if isinstance(expected, (int, np.integer)) and not isinstance(expected, (bool, np.bool_)):
         expected = (expected,)
+    if not isinstance(expected, (tuple, list)):
+        raise ValueError(f"expected must be a shape (a tuple of integers); got {_validate.show(expected)}")
     try:
         expected = tuple(_validate.count("expected", n, "an array dimension") for n in expected)
     except TypeError:
@@ -486,7 +496,15 @@ def shape(answer, expected, name="answer"):
     return _ok(f"{name} has shape {expected}.")
 
 
-def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", hidden=False):
+def array_close(
+    answer: object,
+    expected: ArrayLike,
+    rtol: float = 0.01,
+    atol: float = 0.0,
+    unit: str = "",
+    name: str = "answer",
+    hidden: bool = False,
+) -> None:
     """Check an array element by element and explain a miss.
 
     Each element passes when ``|a - e| <= atol + rtol * |e|``.
@@ -523,11 +541,10 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
     """
     expected = np.asarray(_validate.finite("expected", expected, "the correct values"), dtype=float)
     rtol = _check_rtol(rtol)
-    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit")
+    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit", scalar=True)
     _check_label("unit", unit)
     _check_label("name", name)
-    if not isinstance(hidden, (bool, np.bool_)):
-        raise ValueError(f"hidden must be True or False; got {hidden!r}")
+    _validate.flag("hidden", hidden)
     if atol == 0 and np.any(expected == 0):
         # those elements would have to be exactly 0.0: round-off would fail a correct answer
         raise ValueError(
