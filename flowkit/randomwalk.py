@@ -1251,3 +1251,31 @@ def warm_up():
             )
         lattice_gas_2d(np.full((3, 3), 10), 3, 0.5, seed=0)
     return time.perf_counter() - start
+
+
+def msd_from_counts(positions, counts):
+    """Mean squared displacement of particles counted on sites: sum x^2 n(x) / sum n(x).
+
+    Parameters
+    ----------
+    positions : array_like of float
+        Site positions x (in sites or m), measured from the start.
+    counts : array_like of float
+        Particles (or probability) on each site, >= 0, not all zero; same shape.
+
+    Returns
+    -------
+    float
+        <x^2>, in the square of the unit of ``positions``.
+
+    >>> msd_from_counts([-1, 0, 1], [1, 2, 1])
+    0.5
+    """
+    x = np.asarray(_validate.finite("positions", positions, "site positions"), dtype=float)
+    n = np.asarray(_validate.nonnegative("counts", counts, "particle counts per site"), dtype=float)
+    if x.shape != n.shape or x.ndim != 1:
+        raise ValueError(f"positions and counts must be 1-D and of one shape; got {x.shape} and {n.shape}")
+    total = n.sum()
+    if not total > 0:
+        raise ValueError(f"counts must hold at least one particle; got a total of {total!r}")
+    return float(np.dot(x * x, n) / total)

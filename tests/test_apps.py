@@ -23,17 +23,13 @@ from scipy.constants import e as CHARGE
 from scipy.constants import electron_volt as EV
 from scipy.constants import m_e
 
-from flowkit import apps, style
+from flowkit import apps, chapters, style
 from flowkit.apps._base import control_range, sci
 
-FACTORIES = {
-    "flux": apps.flux_app,
-    "fick": apps.fick_app,
-    "walk": apps.walk_app,
-    "entropy": apps.entropy_app,
-    "analogies": apps.analogies_app,
-    "applications": apps.applications_app,
-}
+
+def app_factories():
+    """Every chapter's app factory name, from the one chapter registry (read at collection)."""
+    return [chapter.app for chapter in chapters.app_chapters()]
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +38,9 @@ def _close_figures():
     plt.close("all")
 
 
-@pytest.fixture(params=sorted(FACTORIES))
+@pytest.fixture(params=app_factories())
 def app(request):
-    return FACTORIES[request.param]()
+    return getattr(apps, request.param)()
 
 
 def _values_to_try(widget):
@@ -127,31 +123,87 @@ def test_export_csv_text_file_and_button(app, tmp_path, monkeypatch):
     text = app.export_csv()
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    assert header == list(app._curves().keys())
-    lengths = [np.asarray(v).size for v in app._curves().values()]
+    assert header == list(app.curves.keys())
+    lengths = [np.asarray(v).size for v in app.curves.values()]
     assert len(rows) - 1 == max(lengths)
     # first column parses back to the plotted numbers
     first = np.array([float(r[0]) for r in rows[1:] if r[0] != ""])
-    np.testing.assert_allclose(first, np.asarray(list(app._curves().values())[0], dtype=float), rtol=1e-15)
+    np.testing.assert_allclose(first, np.asarray(list(app.curves.values())[0], dtype=float), rtol=1e-15)
     path = tmp_path / "out.csv"
     assert app.export_csv(path) == text and path.read_text() == text
+    # the button writes a new file each time, in the working directory, and says which
     monkeypatch.chdir(tmp_path)
     app._export_clicked()
-    assert (tmp_path / f"{app.name}_curves.csv").read_text() == app.export_csv()
-    assert "wrote" in app.status.value
+    first = tmp_path / f"{app.name}_curves_001.csv"
+    assert first.read_text() == text
+    assert str(first) in app.status.value
+    app._export_clicked()
+    assert (tmp_path / f"{app.name}_curves_002.csv").read_text() == text and first.read_text() == text
+    assert str(tmp_path / f"{app.name}_curves_002.csv") in app.status.value
+
+
+def test_export_never_touches_an_existing_file(tmp_path, monkeypatch):
+    """A student's own file named like an export, and every earlier export, stay byte for byte."""
+    app = apps.flux_app()
+    monkeypatch.chdir(tmp_path)
+    own = {
+        tmp_path / "flux_curves.csv": b"my lab data, do not lose\n",
+        tmp_path / "flux_curves_001.csv": b"\x00binary\xff",
+        tmp_path / "flux_curves_003.csv": b"3",
+    }
+    for path, data in own.items():
+        path.write_bytes(data)
+    stamps = {path: path.stat().st_mtime_ns for path in own}
+    written = [app.save_csv() for _ in range(3)]
+    assert [os.path.basename(p) for p in written] == [
+        "flux_curves_002.csv",
+        "flux_curves_004.csv",
+        "flux_curves_005.csv",
+    ]
+    for path, data in own.items():
+        assert path.read_bytes() == data and path.stat().st_mtime_ns == stamps[path]
+    # an explicit path writes where it is told, but refuses to clobber unless told to
+    target = tmp_path / "flux_curves.csv"
+    with pytest.raises(FileExistsError):
+        app.export_csv(target)
+    assert target.read_bytes() == own[target]
+    app.export_csv(target, overwrite=True)
+    assert target.read_text() == app.export_csv()
+    with pytest.raises(TypeError, match="path must be"):
+        app.export_csv(3.5)
+    with pytest.raises(FileNotFoundError, match="directory must be"):
+        app.save_csv(tmp_path / "missing")
+    app._export_clicked()  # the button: a new file, and the status line names it
+    assert "flux_curves_006.csv" in app.status.value
+
+
+def test_export_button_reports_a_folder_it_cannot_write(tmp_path, monkeypatch):
+    app = apps.flux_app()
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    folder.rmdir()  # the working directory vanished: any write fails (also as root)
+    app._export_clicked()
+    assert "could not write a CSV file" in app.status.value
 
 
 # --------------------------------------------------------------------------- lazy imports
 def test_apps_package_and_kernel_free_chapters_do_not_load_numba():
+    # the registry says which chapters load kernels; every other app must build without numba
+    free = [c.app for c in chapters.app_chapters() if not c.uses_numba]
+    kernel = next(c.app for c in chapters.app_chapters() if c.uses_numba)
+    assert free, "no kernel-free chapter left to check"
     code = (
         "import sys\n"
         "import flowkit.apps\n"
         "assert 'numba' not in sys.modules and 'matplotlib' not in sys.modules, 'apps import is not lazy'\n"
-        "from flowkit.apps import flux_app, entropy_app, applications_app\n"
-        "flux_app().update(beta=0.9); entropy_app().update(L12=1.0); applications_app().update(n_cm3=20)\n"
-        "assert 'numba' not in sys.modules, 'a chapter without kernels loaded numba'\n"
-        "from flowkit.apps import walk_app\n"
-        "walk_app(steps=5)\n"
+        "from flowkit import apps\n"
+        f"for name in {free!r}:\n"
+        "    app = getattr(apps, name)()\n"
+        "    name0, w = next(iter(app.controls.items()))\n"
+        "    app.update(**{name0: w.value})\n"
+        "    assert 'numba' not in sys.modules, f'{name}, a chapter without kernels, loaded numba'\n"
+        f"getattr(apps, {kernel!r})()\n"
         "assert 'numba' in sys.modules  # sanity: the check above can fail\n"
     )
     env = dict(os.environ, MPLBACKEND="Agg")
@@ -292,7 +344,8 @@ def test_fick_ink_2d_matches_one_solver_call():
     assert app.ax_ink2.get_visible() and not app.ax_ink1.get_visible()
     steps, dt = app.ink_steps(1e-9, 200.0, 2)
     direct = diffusion.diffuse_2d(app.ink_start_2d(), 1e-9, app.dx2, dt, steps, bc="noflux")
-    np.testing.assert_allclose(app.ink_field, direct, rtol=1e-10, atol=1e-12 * direct.max())
+    mid = app._n2 // 2
+    np.testing.assert_allclose(app.curves["ink_c_midline_per_m2"], direct[mid], rtol=1e-10, atol=1e-12 * direct.max())
     np.testing.assert_allclose(app.ink_image.get_array(), direct / direct.max(), rtol=1e-10, atol=1e-12)
     # 2D is expensive: its sliders wait for release
     assert not app.controls["t_ink"].continuous_update and not app.controls["D_ink"].continuous_update
@@ -342,6 +395,36 @@ def test_walk_play_drives_steps_and_reseed_changes_history():
     assert np.all(np.isclose((app.hist.get_data().values * 10) % 1, 0))
 
 
+def test_walk_seed_none_draws_a_fresh_seed_and_bad_seeds_are_named():
+    a, b = apps.walk_app(seed=None, steps=5), apps.walk_app(seed=None, steps=5)
+    assert isinstance(a.seed, int) and a.seed >= 0 and a.seed != b.seed  # 2**31 choices: equal by chance ~5e-10
+    same = apps.walk_app(seed=a.seed, steps=5)  # the seed in use reproduces the picture
+    np.testing.assert_array_equal(same.hist.get_data().values, a.hist.get_data().values)
+    for bad in (1.7, 2.0, True, "3", -1, [1]):
+        with pytest.raises(ValueError, match=r"seed must be a non-negative int or None \(a fresh one\); got"):
+            apps.walk_app(seed=bad)
+    with pytest.raises(ValueError, match="seed must be"):
+        a.reseed(0.5)
+    assert isinstance(a.reseed(None), int)
+
+
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True), "0.5", None, 1 + 0j, [0.5]])
+def test_update_refuses_what_is_not_a_real_number(bad):
+    app = apps.walk_app(steps=5)
+    before = app.params
+    with pytest.raises(TypeError, match=r"p must be a number in \[0.05, 1\]; got"):
+        app.update(p=bad)
+    assert app.params == before  # nothing was taken
+
+
+def test_update_refuses_nan_and_options_that_are_not_listed():
+    app = apps.fick_app()
+    with pytest.raises(ValueError, match="T must be a finite number"):
+        app.update(T=float("nan"))
+    with pytest.raises(ValueError, match=r"panel must be one of \['Arrhenius', 'ink 1D', 'ink 2D'\]; got 'ink 3D'"):
+        app.update(panel="ink 3D")
+
+
 # --------------------------------------------------------------------------- chapter 4: entropy
 def test_entropy_app_reservoirs_match_physics():
     from flowkit import thermo
@@ -357,10 +440,13 @@ def test_entropy_app_reservoirs_match_physics():
     # (closed form of chapter 4, worked problem 2), with V1 = 4/3 L, V2 = 2/3 L, n_f = N / 2 L:
     # n1/n_f = 0.7 / (2/3) = 1.05, n2/n_f = 0.3 / (1/3) = 0.9, so
     # dS_max / k_B = 1e20 (0.7 ln 1.05 + 0.3 ln 0.9) = 1e20 (0.0341530 - 0.0316082) = 2.5448e17.
-    assert app.dS_max_kB == pytest.approx(1e20 * (0.7 * np.log(1.05) + 0.3 * np.log(0.9)), rel=1e-9)
-    assert app.dS_max_kB == pytest.approx(2.5448e17, rel=1e-4)
+    assert app.values["delta_S_max_kB"] == pytest.approx(1e20 * (0.7 * np.log(1.05) + 0.3 * np.log(0.9)), rel=1e-9)
+    assert app.values["delta_S_max_kB"] == pytest.approx(2.5448e17, rel=1e-4)
     np.testing.assert_allclose(
-        app.S_line.get_ydata() * app.dS_max_kB * 1.380649e-23, r.S - r.S[0], rtol=1e-9, atol=1e-12 * abs(r.S[0])
+        app.S_line.get_ydata() * app.values["delta_S_max_kB"] * 1.380649e-23,
+        r.S - r.S[0],
+        rtol=1e-9,
+        atol=1e-12 * abs(r.S[0]),
     )
     share = app.S_line.get_ydata()
     assert share[0] == 0.0 and np.all(np.diff(share) >= -1e-9) and share.max() <= 1.0 + 1e-9
@@ -384,7 +470,9 @@ def test_entropy_reservoir_sliders_follow_the_pointer_and_resolve_each_move():
     assert app.values["N1_end"] == pytest.approx(2e20 / 3, rel=1e-3)
     # the mu axis encloses both curves
     lo, hi = app.ax_mu.get_ylim()
-    assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+    assert lo < min(app.curves["mu1_eV"].min(), app.curves["mu2_eV"].min()) and hi > max(
+        app.curves["mu1_eV"].max(), app.curves["mu2_eV"].max()
+    )
 
 
 def test_entropy_frame_stays_put_while_split_is_dragged():
@@ -397,7 +485,9 @@ def test_entropy_frame_stays_put_while_split_is_dragged():
         app.update(split=float(round(split, 2)))
         app.figure.canvas.draw()
         lo, hi = app.ax_mu.get_ylim()
-        assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+        assert lo < min(app.curves["mu1_eV"].min(), app.curves["mu2_eV"].min()) and hi > max(
+            app.curves["mu1_eV"].max(), app.curves["mu2_eV"].max()
+        )
         assert -0.05 < app.S_line.get_ydata().min() and app.S_line.get_ydata().max() < 1.1
     assert app.layers.full_draws == full
     assert (app.ax_mu.get_ylim(), app.ax_S.get_ylim()) == (mu_lims, s_lims)
@@ -583,7 +673,7 @@ def test_applications_app_nodal_profile_matches_physics():
     assert app.ax_prof.get_ylim()[1] == pytest.approx(1e7)  # 1.5 c(0) = 1.5e6
     app.update(D=1e-11, U_um_s=10.0, L_um=50.0)  # Pe = 50: 1.5 c(0) = 75, first rung above is 1e4
     assert app.ax_prof.get_ylim()[1] == pytest.approx(1e4)
-    curves = app._curves()
+    curves = app.curves
     np.testing.assert_array_equal(curves["x_over_L"], xL)
     np.testing.assert_array_equal(curves["concentration_over_mean"], app.prof_line.get_ydata())
 

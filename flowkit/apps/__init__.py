@@ -15,18 +15,22 @@ without loop kernels never load numba.
 
 import importlib
 
-from flowkit.chapters import APP_CHAPTERS
+from flowkit import chapters as _registry
 
-# factory -> module (one module per chapter), from the one chapter registry
-_FACTORIES = {chapter.app: chapter.app_module for chapter in APP_CHAPTERS}
 _OTHER = {"SliderApp": "_base"}
 
-__all__ = list(_FACTORIES) + list(_OTHER)
+
+def _factories():
+    """factory -> module (one module per chapter), read from the one chapter registry."""
+    return {chapter.app: chapter.app_module for chapter in _registry.app_chapters()}
+
+
+__all__ = list(_factories()) + list(_OTHER)
 
 
 def __getattr__(name):
     # PEP 562: resolve a factory the first time it is asked for.
-    module = _FACTORIES.get(name) or _OTHER.get(name)
+    module = _factories().get(name) or _OTHER.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)

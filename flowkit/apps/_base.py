@@ -1,18 +1,25 @@
 """The shared base of every chapter app: widgets -> update -> physics -> artists.
 
-A chapter app subclasses :class:`SliderApp` and fills in four hooks:
+A chapter app subclasses :class:`SliderApp`, never overrides ``__init__``, and
+fills in these hooks:
 
 ``_controls()``
     Return ``{name: widget}``; the names are the keywords of :meth:`update`.
 ``_build(fig, p)``
     Create axes and artists once (``p`` holds the current control values).
-``_redraw(p)``
+``_redraw(p) -> Drawn``
     Call the physics in :mod:`flowkit`, move the artists in place
     (``set_data``, ``set_ydata``, ``set_offsets``, ``set_array``,
-    ``set_text``), store the key numbers in ``self.values`` and return the
-    readout HTML.
-``_curves()``
-    Return ``{column: 1-D array}`` of what is on screen, for the CSV export.
+    ``set_text``) and return a :class:`Drawn` record: the readout HTML, the key
+    numbers (``app.values``) and the curves on screen (the CSV export). The base
+    class stores it as ``app.drawn``; nothing else is read back from the app.
+
+Declarative class attributes instead of code: ``options`` (keywords that are not
+controls, such as a seed, set as attributes before anything is built),
+``view_control`` / ``view_controls`` (which controls act on which view: the
+others are hidden while it shows) and ``release_only`` (controls that wait for
+the mouse button to be released in a costly view). Expensive results are kept
+with :meth:`SliderApp._memo`, the one cache of an app.
 
 The figure is built once under ``plt.ioff()``, laid out once (constrained
 layout, then frozen) and never rebuilt. :class:`StaticLayer` keeps the
@@ -26,10 +33,13 @@ each update.
 """
 
 import csv
+import html
 import io
 import math
+import numbers
 import os
 import sys
+from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -37,7 +47,36 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-__all__ = ["SliderApp", "StaticLayer", "nice_upper", "sci", "quantity", "float_slider", "log_slider", "int_slider"]
+__all__ = [
+    "SliderApp",
+    "Drawn",
+    "StaticLayer",
+    "nice_upper",
+    "sci",
+    "quantity",
+    "float_slider",
+    "log_slider",
+    "int_slider",
+]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What one redraw put on screen: returned by ``_redraw``, stored as ``app.drawn``.
+
+    Attributes
+    ----------
+    readout : str
+        The readout's HTML.
+    values : dict
+        The readout's numbers as floats in SI (or the stated lattice) units: ``app.values``.
+    curves : dict
+        ``{column: 1-D array}`` of the plotted curves, column names with units: the CSV export.
+    """
+
+    readout: str
+    values: dict = field(default_factory=dict)
+    curves: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- formatting
@@ -370,9 +409,22 @@ class SliderApp:
     name = "app"
     #: Figure size in inches at the current style's dpi.
     figsize = (8.0, 3.6)
+    #: Keyword options that are not controls, with their defaults (e.g. ``{"seed": 2024}``).
+    #: Each is checked by :meth:`_check_option` and set as an attribute before ``_build`` runs.
+    options = {}
+    #: Name of the control (a toggle) that picks the view on screen, or None.
+    view_control = None
+    #: ``{view: (control, ...)}``: controls that act on that view only; hidden in the others.
+    view_controls = {}
+    #: ``{view: (control, ...)}``: controls that fire on release only while that view shows
+    #: (``continuous_update=False``: the view is too costly to follow the pointer).
+    release_only = {}
 
     def __init__(self, **initial):
+        for key, default in self.options.items():
+            setattr(self, key, self._check_option(key, initial.pop(key, default)))
         self.values = {}
+        self.drawn = None
         self.controls = dict(self._controls())
         self._check_names(initial)
         self._silent = True
@@ -406,6 +458,7 @@ class SliderApp:
                     pass
             _announce_canvas_size(canvas)
         self._build(self.figure, self.params)
+        self._apply_view()
         self._redraw_into_readout()
         # Lay the figure out once (constrained layout), then freeze the axes in
         # place: re-running the layout engine on every redraw doubles its cost.
@@ -420,6 +473,9 @@ class SliderApp:
             ax.set_visible(visible)
         self.layers = StaticLayer(self.figure)
         self._show_figure()
+        if self.view_control is not None:
+            # before _on_control: the controls of the new view are set up before it is drawn
+            self.controls[self.view_control].observe(self._apply_view, names="value")
         for widget in self.controls.values():
             widget.observe(self._on_control, names="value")
 
@@ -433,11 +489,15 @@ class SliderApp:
     def _redraw(self, p):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _curves(self):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _check_option(self, name, value):
+        """Check one of :attr:`options` and return the value to keep (override to validate)."""
+        return value
 
     def _memo(self, key, compute, size=32):
-        """``compute()`` cached under ``key``: a panel whose inputs did not move is not recomputed."""
+        """``compute()`` cached under ``key``: a panel whose inputs did not move is not recomputed.
+
+        The one cache of an app (keys are tuples that start with the panel's name).
+        """
         cache = self.__dict__.setdefault("_memo_cache", {})
         if key not in cache:
             if len(cache) >= size:
@@ -475,13 +535,19 @@ class SliderApp:
         self._refresh()
         return self
 
-    def export_csv(self, path=None):
+    @property
+    def curves(self):
+        """``{column: 1-D array}`` of the curves on screen (what the CSV export writes)."""
+        return self.drawn.curves
+
+    def export_csv(self, path=None, overwrite=False):
         """The plotted curves as CSV text (header row with units, one column per curve).
 
         Columns of different lengths are padded with empty cells. When ``path``
-        is given the text is also written there.
+        is given the text is also written there; an existing file is never replaced
+        unless ``overwrite=True`` (``FileExistsError`` names it otherwise).
         """
-        curves = self._curves()
+        curves = self.curves
         columns = [np.atleast_1d(np.asarray(v)).ravel() for v in curves.values()]
         length = max(len(c) for c in columns)
         buf = io.StringIO()
@@ -491,9 +557,35 @@ class SliderApp:
             writer.writerow([repr(float(c[i])) if i < len(c) else "" for c in columns])
         text = buf.getvalue()
         if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
+            if not isinstance(path, (str, os.PathLike)):
+                raise TypeError(f"path must be a file name (str or os.PathLike); got {path!r}")
+            if not isinstance(overwrite, bool):
+                raise TypeError(f"overwrite must be True or False; got {overwrite!r}")
+            # "x" creates the file and fails if it exists: no check-then-write race
+            with open(path, "w" if overwrite else "x", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         return text
+
+    def save_csv(self, directory=None):
+        """Write the curves to a new file ``<name>_curves_NNN.csv`` and return its absolute path.
+
+        ``NNN`` is the first number whose file does not exist yet in ``directory``
+        (default: the working directory), so no file is ever replaced: not the
+        student's own, not an earlier export. This is what the "Export CSV" button does.
+        """
+        directory = os.getcwd() if directory is None else os.fspath(directory)
+        if not os.path.isdir(directory):
+            raise FileNotFoundError(f"directory must be an existing folder; got {directory!r}")
+        text = self.export_csv()
+        for number in range(1, 100_000):
+            path = os.path.abspath(os.path.join(directory, f"{self.name}_curves_{number:03d}.csv"))
+            try:
+                with open(path, "x", encoding="utf-8", newline="") as fh:  # "x": never an existing file
+                    fh.write(text)
+            except FileExistsError:
+                continue
+            return path
+        raise FileExistsError(f"{directory!r} already holds 99,999 exports of {self.name}; clear some out")
 
     def close(self):
         """Release the figure (pyplot keeps a reference to every open figure)."""
@@ -528,12 +620,14 @@ class SliderApp:
     def _set_control(self, key, value):
         widget = self.controls[key]
         span = control_range(widget)
-        if span is not None and not isinstance(value, (bool, np.bool_)):
+        if span is not None:
             low, high = span
-            try:
-                v = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{key} must be a number in [{low:g}, {high:g}]; got {value!r}") from None
+            # True is not 1.0 and "0.5" is not 0.5: a slider takes real numbers only
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{key} must be a number in [{low:g}, {high:g}]; got {value!r}")
+            v = float(value)
+            if not math.isfinite(v):
+                raise ValueError(f"{key} must be a finite number in [{low:g}, {high:g}]; got {value!r}")
             # Relative slack: a log slider's ends are 10**min, which round-trips inexactly.
             tol = 1e-9 * max(abs(low), abs(high), 1e-300)
             if not (low - tol <= v <= high + tol):
@@ -554,9 +648,28 @@ class SliderApp:
         if not self._silent:
             self._refresh()
 
+    def _apply_view(self, _change=None):
+        """Show the controls of the view on screen (hide the others'), and set which wait for release."""
+        if self.view_control is None:
+            return
+        view = self.controls[self.view_control].value
+        own = {name for names in self.view_controls.values() for name in names}
+        shown = set(self.view_controls.get(view, ()))
+        slow = set(self.release_only.get(view, ()))
+        for name, widget in self.controls.items():
+            if name in own:
+                widget.layout.display = None if name in shown else "none"
+            if hasattr(widget, "continuous_update"):
+                widget.continuous_update = name not in slow
+
     def _redraw_into_readout(self):
         with _one_numba_thread():
-            self.readout.value = self._redraw(self.params)
+            drawn = self._redraw(self.params)
+        if not isinstance(drawn, Drawn):
+            raise TypeError(f"{type(self).__name__}._redraw must return a Drawn record; got {type(drawn).__name__}")
+        self.drawn = drawn
+        self.values = drawn.values
+        self.readout.value = drawn.readout
 
     def _refresh(self):
         self._redraw_into_readout()
@@ -585,13 +698,14 @@ class SliderApp:
         return buf.getvalue()
 
     def _export_clicked(self, _button=None):
-        path = os.path.join(os.getcwd(), f"{self.name}_curves.csv")
         try:
-            self.export_csv(path)
+            path = self.save_csv()
         except OSError as err:  # read-only directory: say so instead of failing silently
-            self.status.value = f"<span style='color:#D55E00'>could not write {path}: {err}</span>"
+            self.status.value = (
+                f"<span style='color:#D55E00'>could not write a CSV file: {html.escape(str(err))}</span>"
+            )
         else:
-            self.status.value = f"wrote <code>{os.path.basename(path)}</code>"
+            self.status.value = f"wrote <code>{html.escape(path)}</code>"
 
     def _layout(self):
         if self._canvas_is_widget:
@@ -600,7 +714,9 @@ class SliderApp:
             self._image = widgets.Image(value=self._png(), format="png", layout=widgets.Layout(max_width="100%"))
             figure_view = self._image
         export = widgets.Button(
-            description="Export CSV", icon="download", tooltip=f"write {self.name}_curves.csv in the working directory"
+            description="Export CSV",
+            icon="download",
+            tooltip=f"write the curves to a new file {self.name}_curves_NNN.csv in the working directory",
         )
         export.on_click(self._export_clicked)
         buttons = widgets.HBox([export, *self._extra_buttons(), self.status])

@@ -17,7 +17,7 @@ from scipy.constants import e as ELEMENTARY_CHARGE
 
 from .. import flux as physics
 from .. import style
-from ._base import SliderApp, float_slider, int_slider, log_slider, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, quantity
 
 __all__ = ["FluxApp", "flux_app"]
 
@@ -87,9 +87,8 @@ class FluxApp(SliderApp):
         area = p["area_mm2"] * _MM2
         rate = physics.beam_rate(p["current"], q)
         flux = physics.beam_flux(p["current"], q, area)
-        self.area_curve = self._area_grid_mm2
-        self.flux_curve = physics.beam_flux(p["current"], q, self._area_grid_mm2 * _MM2)
-        self.beam_line.set_data(self.area_curve, self.flux_curve)
+        flux_curve = physics.beam_flux(p["current"], q, self._area_grid_mm2 * _MM2)
+        self.beam_line.set_data(self._area_grid_mm2, flux_curve)
         self.beam_marker.set_data([p["area_mm2"]], [flux])
         top = physics.beam_flux(1e-3, ELEMENTARY_CHARGE, 1e-2 * _MM2)
         bottom = physics.beam_flux(1e-9, 2 * ELEMENTARY_CHARGE, 1e2 * _MM2)
@@ -99,13 +98,12 @@ class FluxApp(SliderApp):
         rest = physics.number_four_flux(n0, np.zeros(3))
         u = self._beta_grid * LIGHT_SPEED
         seen = physics.boost(np.broadcast_to(rest, (u.size, 4)), np.stack([u, 0 * u, 0 * u], axis=-1))
-        self.beta_curve = self._beta_grid
-        self.density_curve = seen[:, 0] / LIGHT_SPEED / n0
-        self.jx_curve = seen[:, 1] / LIGHT_SPEED / n0
-        self.rest_curve = physics.rest_density(seen) / n0
-        self.density_line.set_data(self.beta_curve, self.density_curve)
-        self.flux_line.set_data(self.beta_curve, self.jx_curve)
-        self.rest_line.set_data(self.beta_curve, self.rest_curve)
+        density_curve = seen[:, 0] / LIGHT_SPEED / n0
+        jx_curve = seen[:, 1] / LIGHT_SPEED / n0
+        rest_curve = physics.rest_density(seen) / n0
+        self.density_line.set_data(self._beta_grid, density_curve)
+        self.flux_line.set_data(self._beta_grid, jx_curve)
+        self.rest_line.set_data(self._beta_grid, rest_curve)
 
         now = physics.boost(rest, [p["beta"] * LIGHT_SPEED, 0.0, 0.0])
         n_seen = now[0] / LIGHT_SPEED
@@ -115,7 +113,7 @@ class FluxApp(SliderApp):
         self.flux_marker.set_data([p["beta"]], [jx / LIGHT_SPEED / n0])
         self.rest_marker.set_data([p["beta"]], [n_rest / n0])
 
-        self.values = {
+        v = {
             "rate": float(rate),
             "flux": float(flux),
             "gamma": float(physics.lorentz_factor(p["beta"] * LIGHT_SPEED)),
@@ -123,8 +121,7 @@ class FluxApp(SliderApp):
             "jx": float(jx),
             "rest_density": float(n_rest),
         }
-        v = self.values
-        return "<br>".join(
+        readout = "<br>".join(
             [
                 quantity("particle rate", v["rate"], "s⁻¹") + " &nbsp; " + quantity("flux", v["flux"], "m⁻² s⁻¹"),
                 quantity("γ", v["gamma"])
@@ -137,15 +134,15 @@ class FluxApp(SliderApp):
             ]
         )
 
-    def _curves(self):
-        return {
-            "area_mm2": self.area_curve,
-            "beam_flux_per_m2_s": self.flux_curve,
-            "beta": self.beta_curve,
-            "density_over_n0": self.density_curve,
-            "jx_over_c_n0": self.jx_curve,
-            "rest_density_over_n0": self.rest_curve,
+        curves = {
+            "area_mm2": self._area_grid_mm2,
+            "beam_flux_per_m2_s": flux_curve,
+            "beta": self._beta_grid,
+            "density_over_n0": density_curve,
+            "jx_over_c_n0": jx_curve,
+            "rest_density_over_n0": rest_curve,
         }
+        return Drawn(readout, v, curves)
 
 
 def flux_app(**initial):

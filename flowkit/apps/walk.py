@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import diffusion, randomwalk, style
-from ._base import SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
 
 __all__ = ["WalkApp", "walk_app"]
 
@@ -47,27 +47,32 @@ class WalkApp(SliderApp):
 
     Parameters
     ----------
-    seed : int
-        Seed of the random numbers (``app.seed``); the "new seed" button or
-        :meth:`reseed` draws a new one.
+    seed : int or None
+        Seed of the random numbers (``app.seed``, a non-negative int); None draws
+        a fresh one. The "new seed" button or :meth:`reseed` draws a new one later.
     """
 
     name = "walk"
     figsize = (8.4, 3.6)
+    options = {"seed": 2024}
     max_steps = 200
     #: walkers stepped one by one for the MSD curve (at most)
     max_tracked = 10_000
+    #: the fixed lattice, sites -max_steps..max_steps (a walker never gets further)
+    _sites = np.arange(-max_steps, max_steps + 1)
 
-    def __init__(self, seed=2024, **initial):
-        self.seed = int(seed)
-        self._msd_cache = {}
-        self._sites = np.arange(-self.max_steps, self.max_steps + 1)
+    def __init__(self, **initial):
         super().__init__(**initial)
         self.play = widgets.Play(
             value=self.controls["steps"].value, min=1, max=self.max_steps, step=1, interval=150, description="play"
         )
         # Kernel-side link (not jslink), so the play control also drives the app headless.
         widgets.link((self.play, "value"), (self.controls["steps"], "value"))
+
+    def _check_option(self, name, value):
+        if name == "seed":
+            return _check_seed(value)
+        return value
 
     def _controls(self):
         return {
@@ -85,8 +90,8 @@ class WalkApp(SliderApp):
         return [button]
 
     def reseed(self, seed=None):
-        """Use ``seed`` (or a fresh random one) and redraw."""
-        self.seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
+        """Use ``seed`` (or a fresh random one) and redraw; returns the seed now in use."""
+        self.seed = _check_seed(seed)
         self._refresh()
         return self.seed
 
@@ -104,12 +109,10 @@ class WalkApp(SliderApp):
 
     def msd_curve(self, p, n):
         """MSD after 0..max_steps steps of min(n, max_tracked) walkers (cached)."""
-        key = (p, min(n, self.max_tracked), self.seed)
-        if key not in self._msd_cache:
-            if len(self._msd_cache) > 32:
-                self._msd_cache.clear()
-            self._msd_cache[key] = randomwalk.msd(key[1], self.max_steps, p, seed=self.seed)
-        return self._msd_cache[key]
+        tracked = min(n, self.max_tracked)
+        return self._memo(
+            ("msd", p, tracked, self.seed), lambda: randomwalk.msd(tracked, self.max_steps, p, seed=self.seed)
+        )
 
     # ---------------------------------------------------------------- figure
     def _build(self, fig, p):
@@ -145,30 +148,27 @@ class WalkApp(SliderApp):
             lambda: randomwalk.lattice_gas(self.start_counts(n), steps, prob, seed=self.seed, bc="noflux", gate=gate),
         )
         D = float(randomwalk.diffusion_coefficient(prob, 1.0, 1.0))
-        self.positions = self._sites
-        self.fraction = counts / n
-        self.gaussian = diffusion.gaussian(self._sites.astype(float), float(steps), D, N=1.0)
-        self.hist.set_data(self.fraction)
-        self.gauss_line.set_data(self._sites, self.gaussian)
+        fraction = counts / n
+        gaussian = diffusion.gaussian(self._sites.astype(float), float(steps), D, N=1.0)
+        self.hist.set_data(fraction)
+        self.gauss_line.set_data(self._sites, gaussian)
         # limits snapped to a 1-1.5-2-3-5-7 ladder: they (and the tick labels) change rarely
         half = min(nice_upper(max(4.0 * np.sqrt(prob * steps), 8.0)), float(self.max_steps))
         self.ax_hist.set_xlim(-half, half)
-        self.ax_hist.set_ylim(0.0, nice_upper(1.1 * max(float(self.fraction.max()), float(self.gaussian.max()))))
+        self.ax_hist.set_ylim(0.0, nice_upper(1.1 * max(float(fraction.max()), float(gaussian.max()))))
 
         n_tracked = min(n, self.max_tracked)
         curve = self.msd_curve(prob, n)
-        self.msd_t = self._steps_axis[: steps + 1]
-        self.msd_walkers = curve[: steps + 1]
-        self.msd_theory = prob * self._steps_axis
-        self.msd_line.set_data(self.msd_t, self.msd_walkers)
-        self.theory_line.set_data(self._steps_axis, self.msd_theory)
-        msd_hist = float(np.dot(self._sites.astype(float) ** 2, counts) / n)
+        msd_t = self._steps_axis[: steps + 1]
+        msd_theory = prob * self._steps_axis
+        self.msd_line.set_data(msd_t, curve[: steps + 1])
+        self.theory_line.set_data(self._steps_axis, msd_theory)
+        msd_hist = randomwalk.msd_from_counts(self._sites, counts)
         self.hist_marker.set_data([steps], [msd_hist])
 
         left, right = int(counts[gate]), int(counts[gate + 1])
         expected = float(randomwalk.gate_flux(left, right, prob, 1.0, 1.0))
-        self.crossings = crossings
-        self.values = {
+        v = {
             "N": float(n),
             "D": D,
             "msd_walkers": float(curve[steps]),
@@ -178,8 +178,7 @@ class WalkApp(SliderApp):
             "net_crossings_total": float(crossings.sum()),
             "gate_flux_expected": expected,
         }
-        v = self.values
-        return "<br>".join(
+        readout = "<br>".join(
             [
                 f"<b>N</b> = {n:,} particles; MSD from {n_tracked:,} walkers stepped one by one &nbsp; "
                 + quantity("D", D, "sites²/step"),
@@ -194,19 +193,28 @@ class WalkApp(SliderApp):
             ]
         )
 
-    def _curves(self):
-        return {
-            "x_sites": self.positions,
-            "fraction_per_site": self.fraction,
-            "gaussian_per_site": self.gaussian,
-            "t_steps": self.msd_t,
-            "msd_walkers_sites2": self.msd_walkers,
-            "msd_theory_sites2": self.msd_theory[: self.msd_t.size],
-            "gate_net_crossings_per_step": self.crossings,
+        curves = {
+            "x_sites": self._sites,
+            "fraction_per_site": fraction,
+            "gaussian_per_site": gaussian,
+            "t_steps": msd_t,
+            "msd_walkers_sites2": curve[: steps + 1],
+            "msd_theory_sites2": msd_theory[: msd_t.size],
+            "gate_net_crossings_per_step": crossings,
         }
+        return Drawn(readout, v, curves)
+
+
+def _check_seed(seed):
+    """A seed for the app: a non-negative int kept as it is, or None for a fresh one."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % 2**31)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int or None (a fresh one); got {seed!r}")
+    return int(seed)
 
 
 def walk_app(seed=2024, **initial):
-    """The chapter 3 app. ``seed`` fixes the random history; other keywords set
-    starting control values (``p``, ``n_walkers``, ``steps``)."""
+    """The chapter 3 app. ``seed`` fixes the random history (None: a fresh one); other
+    keywords set starting control values (``p``, ``n_walkers``, ``steps``)."""
     return WalkApp(seed=seed, **initial)
