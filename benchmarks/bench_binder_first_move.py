@@ -46,6 +46,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 
+
 def app_factories():
     """Every chapter's app factory, from the one chapter registry (flowkit.chapters)."""
     sys.path.insert(0, str(REPO))  # the registry imports nothing heavy: read it from this tree

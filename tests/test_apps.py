@@ -478,12 +478,12 @@ def test_entropy_reservoir_sliders_follow_the_pointer_and_resolve_each_move():
 def test_entropy_frame_stays_put_while_split_is_dragged():
     """No axis limit follows ``split``, so every move reuses the cached frame (no full repaint)."""
     app = apps.entropy_app()
-    app.figure.canvas.draw()
+    app.layers.repaint()
     full = app.layers.full_draws
     mu_lims, s_lims = app.ax_mu.get_ylim(), app.ax_S.get_ylim()
     for split in np.arange(0.95, 0.0499, -0.05):
         app.update(split=float(round(split, 2)))
-        app.figure.canvas.draw()
+        app.layers.repaint()
         lo, hi = app.ax_mu.get_ylim()
         assert lo < min(app.curves["mu1_eV"].min(), app.curves["mu2_eV"].min()) and hi > max(
             app.curves["mu1_eV"].max(), app.curves["mu2_eV"].max()
@@ -680,16 +680,16 @@ def test_applications_app_nodal_profile_matches_physics():
 
 # --------------------------------------------------------------------------- the cached static layer
 def test_fast_redraw_matches_a_full_draw(app):
-    """After a slider move, the canvas (static layer pasted + moving artists) looks like a
+    """After a slider move, the blitted canvas (static layer pasted + moving artists) looks like a
     complete draw: at most 0.5 % of pixels differ (a line may cover a spine by a pixel)."""
-    app.figure.canvas.draw()
+    app.layers.repaint()
     name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
     low, high = control_range(widget)
     app.update(**{name: low + 0.37 * (high - low)})
+    app.layers.repaint()
     fast_before = app.layers.fast_draws
-    app.figure.canvas.draw()
     app.update(**{name: low + 0.41 * (high - low)})
-    app.figure.canvas.draw()
+    app.layers.repaint()
     fast = np.asarray(app.figure.canvas.buffer_rgba()).copy()
     buf = io.BytesIO()
     app.figure.savefig(buf, format="rgba", dpi=app.figure.dpi)  # savefig: always the ordinary full draw
@@ -697,22 +697,47 @@ def test_fast_redraw_matches_a_full_draw(app):
     differ = np.abs(fast.astype(int) - full.astype(int)).max(axis=-1) > 40
     assert differ.mean() < 0.005
     assert app.layers.full_draws >= 1 and app.layers.fast_draws >= fast_before
-
-
-def test_static_layer_redraws_only_when_the_frame_changes():
-    app = apps.flux_app()
+    # and a plain canvas.draw() (a resize, a zoom) shows the whole figure too
     app.figure.canvas.draw()
+    again = np.asarray(app.figure.canvas.buffer_rgba())
+    assert (np.abs(again.astype(int) - full.astype(int)).max(axis=-1) > 40).mean() < 0.005
+
+
+def test_static_layer_uses_public_blitting_and_redraws_only_when_the_frame_changes():
+    app = apps.flux_app()
+    # public API only: the moving artists are animated, the static layer is kept on draw_event
+    assert all(line.get_animated() for ax in app.figure.axes for line in ax.lines)
+    assert not any(ax.get_animated() for ax in app.figure.axes)
+    app.layers.repaint()
     full = app.layers.full_draws
+    assert full == 1 and app.layers.background is not None
     for beta in (0.1, 0.2, 0.3):
         app.update(beta=beta)
-        app.figure.canvas.draw()
+        assert not app.figure.stale  # moving only animated artists does not ask for a full draw
+        app.layers.repaint()
     assert app.layers.full_draws == full and app.layers.fast_draws >= 3
     app.ax_four.set_ylim(-9, 9)  # a new frame: ticks change, the static layer is redrawn
-    app.figure.canvas.draw()
+    app.layers.repaint()
     assert app.layers.full_draws == full + 1
-    # every title/axis is back after the draw (nothing left hidden)
-    assert app.ax_four.axison and app.ax_four.title.get_visible()
-    assert all(line.get_visible() for line in app.ax_four.lines)
+    app.layers.invalidate()
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 2
+    # savefig draws everything itself and leaves the kept layer to be rebuilt
+    app.figure.savefig(io.BytesIO(), format="png")
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 3
+
+
+def test_static_layer_image_fallback_blits_after_the_first_frame():
+    app = apps.walk_app(steps=20)
+    image = next(w for w in app.widget.children if isinstance(w, widgets.Image))
+    full = app.layers.full_draws
+    # the limits stay on their ladder for these: x to +-15 (4 sqrt(p t) = 12.6-13.6), y to 0.2
+    # (1.1 x the peak 1/sqrt(pi t) = 0.196 at t = 20, less later)
+    for steps in (21, 22, 23):
+        app.update(steps=steps)
+    assert app.layers.full_draws == full and app.layers.fast_draws >= 3
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_nice_upper_ladder():
@@ -738,19 +763,23 @@ def test_static_layer_can_be_switched_off():
     app = apps.flux_app()
     app.layers.enabled = False
     app.update(beta=0.2)
-    app.figure.canvas.draw()
-    assert app.layers.fast_draws == 0 and app.ax_four.axison
+    app.layers.repaint()
+    app.update(beta=0.3)
+    app.layers.repaint()
+    assert app.layers.fast_draws == 0 and app.layers.full_draws == 2 and app.ax_four.axison
 
 
-def test_static_layer_keeps_an_axes_that_was_switched_off():
+def test_static_layer_redraws_an_axes_that_was_switched_off():
     app = apps.applications_app(view="coffee ring")
-    app.figure.canvas.draw()
+    app.layers.repaint()
+    full = app.layers.full_draws
     app.ax_vel.set_axis_off()
     app.update(t_frac=0.3)
-    app.figure.canvas.draw()
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 1  # the frame changed: not pasted from the old layer
     app.update(t_frac=0.4)
-    app.figure.canvas.draw()
-    assert not app.ax_vel.axison and app.ax_dep.axison
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 1 and not app.ax_vel.axison and app.ax_dep.axison
 
 
 # ipympl's own Toolbar construction warns under current traitlets; not ours to fix.
@@ -759,7 +788,7 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
     """Embedded in a box, an ipympl canvas must carry its pixel size from the start.
 
     Otherwise the browser can size its views from a stale (0, 0) and the figure
-    never shows (see ``_announce_canvas_size``). The expected size is the one the
+    never shows (see ``ipympl_private_state``). The expected size is the one the
     kernel itself sends once the browser says "initialized": the figure bbox in
     CSS pixels.
     """
@@ -776,5 +805,34 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
             (width / canvas.device_pixel_ratio, height / canvas.device_pixel_ratio), rel=1e-12
         )
         assert canvas._size[0] > 100 and canvas._size[1] > 100
+    finally:
+        plt.switch_backend(backend)
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_ipympl_private_state_is_set_in_one_place_and_fails_loudly():
+    """The private ipympl traits flowkit sets exist in the installed ipympl; if one is renamed,
+    the one function that sets them raises instead of leaving a blank figure."""
+    from ipympl.backend_nbagg import Canvas
+
+    from flowkit.apps._base import IPYMPL_PRIVATE_TRAITS, ipympl_private_state
+
+    assert all(Canvas.class_traits().get(name) is not None for name in IPYMPL_PRIVATE_TRAITS)
+    backend = mpl.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        app = apps.flux_app()
+        canvas = app.figure.canvas
+        ipympl_private_state(canvas, data_url=True)
+        assert canvas._data_url.startswith("data:image/png;base64,iVBORw0KGgo")  # a PNG signature
+
+        class Renamed:
+            figure = app.figure
+
+            def has_trait(self, name):
+                return name != "_data_url"
+
+        with pytest.raises(RuntimeError, match="has no Canvas trait _data_url"):
+            ipympl_private_state(Renamed())
     finally:
         plt.switch_backend(backend)

@@ -44,7 +44,6 @@ from dataclasses import dataclass, field
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 __all__ = [
@@ -83,21 +82,49 @@ class Drawn:
 _SUPERSCRIPT_MINUS = "\u2212"
 
 
-def _announce_canvas_size(canvas):
-    """Put an ipympl canvas's pixel size in its widget state before it is displayed.
+# --------------------------------------------------------------------------- ipympl private state
+#: Private traits of ipympl's ``Canvas`` that flowkit sets, all in :func:`ipympl_private_state`.
+IPYMPL_PRIVATE_TRAITS = ("_size", "_data_url")
 
-    ipympl sets ``_size`` itself only when the canvas is displayed on its own
-    (``_repr_mimebundle_``). Embedded in a box, it stays (0, 0) until the browser
-    says "initialized"; the kernel then sets ``_size`` and sends a "resize"
-    message, and if the browser handles that message before the state update has
-    landed, every view keeps a 0 x 0 canvas and the figure never shows (seen now
-    and then in the browser tests). With the size known from the
-    start, views are created at the right size and a late "resize" is harmless.
+
+def ipympl_private_state(canvas, data_url=False):
+    """Set the private ipympl state an app needs, and fail loudly if ipympl changed it.
+
+    ``_size``: ipympl sets a canvas's pixel size itself only when the canvas is
+    displayed on its own (``_repr_mimebundle_``). Embedded in a box, it stays
+    (0, 0) until the browser says "initialized"; the kernel then sets ``_size``
+    and sends a "resize" message, and if the browser handles that message before
+    the state update has landed, every view keeps a 0 x 0 canvas and the figure
+    never shows (seen now and then in the browser tests). With the size known
+    from the start, views are created at the right size and a late "resize" is
+    harmless. The size is the one the kernel itself sends on "initialized": the
+    figure bbox in CSS pixels.
+
+    ``_data_url`` (with ``data_url=True``): the PNG a static page (exported HTML,
+    the course site) shows in place of the live canvas; ipympl, too, fills it
+    only when the canvas is displayed on its own.
+
+    No public API does either (ipympl 0.9-0.10). If a later ipympl renames these
+    traits, this raises ``RuntimeError`` instead of silently showing nothing, and
+    ``tests/test_apps.py`` fails.
     """
-    # the size the kernel itself sends on "initialized": the figure bbox in CSS pixels
+    import ipympl
+
+    missing = [name for name in IPYMPL_PRIVATE_TRAITS if not canvas.has_trait(name)]
+    if missing:
+        raise RuntimeError(
+            f"ipympl {ipympl.__version__} has no Canvas trait {', '.join(missing)}; flowkit.apps sets them "
+            "(see flowkit.apps._base.ipympl_private_state): pin ipympl or update that function"
+        )
     width, height = canvas.figure.bbox.size
     ratio = getattr(canvas, "device_pixel_ratio", 1.0) or 1.0
     canvas._size = (width / ratio, height / ratio)
+    if data_url:
+        import base64
+
+        buf = io.BytesIO()
+        canvas.figure.savefig(buf, format="png", dpi="figure")
+        canvas._data_url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def sci(x, digits=3):
@@ -241,146 +268,114 @@ class _one_numba_thread:
 
 
 # --------------------------------------------------------------------------- cached static layer
-class _Background(Artist):
-    """Pastes a saved region of the canvas (the static layer) at the bottom of a draw."""
-
-    def __init__(self):
-        super().__init__()
-        self.region = None
-        self.set_zorder(-1e9)
-
-    def draw(self, renderer):
-        if self.region is not None and self.get_visible():
-            renderer.restore_region(self.region)
-
-
 class StaticLayer:
-    """Draw a figure's static parts once; later draws repaint only what moves.
+    """Draw a figure's static parts once; a slider move repaints only what moves.
 
-    A slider changes lines, markers, images and texts, but rarely the axes,
-    ticks, labels or titles around them -- and those (text glyphs above all)
-    are most of the cost of an Agg draw. This wraps ``figure.draw``:
+    This is matplotlib's documented blitting recipe ("Faster rendering by using
+    blitting"), public API only. A slider changes lines, markers, images, texts
+    and legends, but rarely the axes, ticks, labels or titles around them -- and
+    those (text glyphs above all) are most of the cost of an Agg draw. So:
 
-    * when the static look may have changed (axes limits, scales, visibility,
-      figure size or dpi), or the draw is a ``savefig``/print, it draws the
-      whole figure the normal way; on the app's own canvas it first draws the
-      static parts alone and keeps that region (``copy_from_bbox``);
-    * otherwise it pastes the kept region and draws only the moving artists
-      (lines, images, collections, patches, texts and legends of each axes),
-      which is what blitting does, yet ``canvas.draw()``, ``draw_idle`` and
-      ipympl see an ordinary, complete figure.
+    * every moving artist (the lines, images, collections, patches, texts and
+      legend of each axes) is ``set_animated(True)``: an ordinary draw leaves it
+      out, and changing it does not mark the figure stale;
+    * a ``draw_event`` callback keeps the rendered static layer
+      (``canvas.copy_from_bbox``) after every full draw -- the first one, a
+      resize, a zoom, a new axis limit -- and paints the moving artists on top
+      (``figure.draw_artist``), so a full draw still shows the whole figure;
+    * :meth:`repaint` (what an app calls after a slider move) pastes the kept
+      layer back (``canvas.restore_region``), draws the moving artists and
+      calls ``canvas.blit``, unless the static look may have changed (axes limits,
+      scales, visibility, frame, position, figure size or dpi): then it draws
+      the whole figure.
 
-    Moving artists are drawn above the axes frame (a line may cover a spine
-    by a pixel); legends are redrawn each time, so they stay on top.
+    ``savefig`` is unaffected: matplotlib draws animated artists when saving.
+    Moving artists are drawn above the axes frame (a line may cover a spine by
+    a pixel).
     """
 
     def __init__(self, figure):
         self.figure = figure
-        self.background = _Background()
-        figure.add_artist(self.background)
+        self.canvas = figure.canvas
+        self.background = None
         self.key = None
-        #: False after a matplotlib without the attributes this relies on was seen
+        #: False: every repaint draws the whole figure (for comparison, see bench_apps.py)
         self.enabled = True
         self.full_draws = 0
         self.fast_draws = 0
-        self._draw = figure.draw  # the bound Figure.draw
-        figure.draw = self.draw
-
-    def static_key(self, renderer):
-        fig = self.figure
-        key = [fig.dpi, renderer.width, renderer.height, id(renderer)]
-        for ax in fig.axes:
-            key.append(
-                (
-                    ax.get_visible(),
-                    ax.get_xlim(),
-                    ax.get_ylim(),
-                    ax.get_xscale(),
-                    ax.get_yscale(),
-                    ax.get_position().bounds,
-                )
-            )
-        return tuple(key)
+        self.moving = []
+        for ax in figure.axes:
+            for artist in self._moving(ax):
+                artist.set_animated(True)
+                self.moving.append(artist)
+        self._cid = self.canvas.mpl_connect("draw_event", self._on_draw)
 
     @staticmethod
     def _moving(ax):
         artists = [*ax.lines, *ax.images, *ax.collections, *ax.patches, *ax.texts, *ax.artists]
-        if ax.legend_ is not None:
-            artists.append(ax.legend_)
-        return artists
+        if ax.get_legend() is not None:
+            artists.append(ax.get_legend())
+        return sorted(artists, key=lambda a: a.get_zorder())  # the order Axes.draw uses
 
-    def _set(self, moving_visible, static_visible):
-        """Show/hide the two groups without marking anything stale (no redraw loops)."""
-        for ax in self.figure.axes:
-            if not ax.get_visible():
-                continue
-            for artist in self._moving(ax):
-                artist._flowkit_visible = getattr(artist, "_flowkit_visible", artist._visible)
-                artist._visible = artist._flowkit_visible and moving_visible
-            if not hasattr(ax, "_flowkit_saved"):
-                ax._flowkit_saved = (ax.axison, ax._autotitlepos)
-            axison, autotitlepos = ax._flowkit_saved
-            ax.axison = axison and static_visible
-            for title in (ax.title, ax._left_title, ax._right_title):
-                title._flowkit_visible = getattr(title, "_flowkit_visible", title._visible)
-                title._visible = title._flowkit_visible and static_visible
-            # skip the title placement (it measures every tick label) when titles are hidden
-            ax._autotitlepos = autotitlepos if static_visible else False
-
-    def _restore(self):
-        for ax in self.figure.axes:
-            for artist in [*self._moving(ax), ax.title, ax._left_title, ax._right_title]:
-                if hasattr(artist, "_flowkit_visible"):
-                    artist._visible = artist._flowkit_visible
-                    del artist._flowkit_visible
-            if hasattr(ax, "_flowkit_saved"):
-                ax.axison, ax._autotitlepos = ax._flowkit_saved
-                del ax._flowkit_saved
-
-    def draw(self, renderer):
+    def static_key(self):
+        """What the static layer's look depends on; a new value means a full draw."""
         fig = self.figure
-        canvas = fig.canvas
-        own = (
-            self.enabled
-            and not canvas.is_saving()
-            and hasattr(renderer, "restore_region")
-            and hasattr(canvas, "copy_from_bbox")
-            and getattr(canvas, "renderer", None) is renderer
-        )
-        if not own:
-            self.background._visible = False
-            try:
-                return self._draw(renderer)
-            finally:
-                self.background._visible = True
-        try:
-            key = self.static_key(renderer)
-            self._set(moving_visible=True, static_visible=True)  # probe the private attributes used
-            self._restore()
-        except AttributeError:  # a matplotlib without them: always draw everything
-            self.enabled = False
-            return self.draw(renderer)
-        try:
-            if key != self.key or self.background.region is None:
-                # static parts alone, kept; then the moving parts on top
-                self.background._visible = False
-                self._set(moving_visible=False, static_visible=True)
-                self._draw(renderer)
-                self.background.region = canvas.copy_from_bbox(fig.bbox)
-                self.key = key
-                self.background._visible = True
-                self.full_draws += 1
+        key = [fig.dpi, tuple(self.canvas.get_width_height(physical=True))]
+        for ax in fig.axes:
+            key.append(
+                (
+                    ax.get_visible(),
+                    ax.axison,
+                    ax.get_xlim(),
+                    ax.get_ylim(),
+                    ax.get_xscale(),
+                    ax.get_yscale(),
+                    ax.get_position(original=True).bounds,  # original: no apply_aspect, nothing marked stale
+                )
+            )
+        return tuple(key)
+
+    def _draw_moving(self):
+        # Drawing a legend resizes its frame patch, which marks the axes and the figure stale
+        # (the patch reports to its axes, past the animated legend); nothing on screen changed,
+        # so the flags are put back and no full redraw is asked for.
+        stale = [(a, a.stale) for a in (*self.figure.axes, self.figure)]
+        for artist in self.moving:
+            if artist.axes.get_visible():
+                self.figure.draw_artist(artist)
+        for a, was in stale:
+            a.stale = was
+
+    def _on_draw(self, event):
+        if event is not None and event.canvas is not self.canvas:
+            return
+        if self.canvas.is_saving():  # savefig drew everything itself (at its own dpi)
+            self.background = None
+            return
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.key = self.static_key()
+        self._draw_moving()
+        self.full_draws += 1
+
+    def repaint(self, idle=False):
+        """Show the current state of the figure: blit the moving artists, or draw it all.
+
+        With ``idle=True`` a full draw is requested with ``draw_idle`` (an
+        interactive canvas then draws once, when the browser asks for it).
+        """
+        if not self.enabled or self.background is None or self.static_key() != self.key:
+            if idle:
+                self.canvas.draw_idle()
             else:
-                self.fast_draws += 1
-            self._restore()
-            self._set(moving_visible=True, static_visible=False)
-            return self._draw(renderer)
-        finally:
-            self._restore()
-            fig.stale = False
+                self.canvas.draw()
+            return
+        self.canvas.restore_region(self.background)
+        self._draw_moving()
+        self.canvas.blit(self.figure.bbox)
+        self.fast_draws += 1
 
     def invalidate(self):
-        """Force the next draw to redraw the static parts (e.g. after relabelling an axis)."""
+        """Force the next repaint to draw everything (e.g. after relabelling an axis)."""
         self.key = None
 
 
@@ -456,7 +451,7 @@ class SliderApp:
                     setattr(canvas, attr, val)
                 except Exception:  # older ipympl: cosmetic only
                     pass
-            _announce_canvas_size(canvas)
+            ipympl_private_state(canvas)
         self._build(self.figure, self.params)
         self._apply_view()
         self._redraw_into_readout()
@@ -679,19 +674,19 @@ class SliderApp:
         if self._image is not None:
             self._image.value = self._png()
         elif self._interactive:
-            self.figure.canvas.draw_idle()
+            self.layers.repaint(idle=True)
         # else: a headless Agg figure that nobody displays; it is drawn when
-        # someone asks (savefig, canvas.draw), not on every update.
+        # someone asks (savefig, canvas.draw, layers.repaint), not on every update.
 
     def _png(self):
-        # Draw on the app's own Agg canvas (the static layer makes that cheap) and
+        # Repaint the app's own Agg canvas (the static layer makes that cheap) and
         # encode its buffer; savefig would always redraw everything.
         buf = io.BytesIO()
         canvas = self.figure.canvas
         if isinstance(canvas, FigureCanvasAgg):
             from PIL import Image  # a matplotlib dependency
 
-            canvas.draw()
+            self.layers.repaint()
             Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
         else:  # pragma: no cover - other non-widget canvases
             self.figure.savefig(buf, format="png")

@@ -62,6 +62,11 @@ class FluxApp(SliderApp):
         (self.beam_line,) = ax.loglog([], [], color=colors[0], label="flux = I / (q A)")
         (self.beam_marker,) = ax.loglog([], [], "o", color=colors[1])
         ax.set_xlim(self._area_grid_mm2[0], self._area_grid_mm2[-1])
+        # fixed over the slider ranges (largest current on the smallest spot, smallest on the largest):
+        # the line moves, not the axes
+        top = physics.beam_flux(1e-3, ELEMENTARY_CHARGE, 1e-2 * _MM2)
+        bottom = physics.beam_flux(1e-9, 2 * ELEMENTARY_CHARGE, 1e2 * _MM2)
+        ax.set_ylim(bottom / 2, top * 2)
         ax.set_xlabel("spot area A (mm²)")
         ax.set_ylabel("flux (m⁻² s⁻¹)")
         ax.set_title("beam: particles per area per time")
@@ -90,9 +95,6 @@ class FluxApp(SliderApp):
         flux_curve = physics.beam_flux(p["current"], q, self._area_grid_mm2 * _MM2)
         self.beam_line.set_data(self._area_grid_mm2, flux_curve)
         self.beam_marker.set_data([p["area_mm2"]], [flux])
-        top = physics.beam_flux(1e-3, ELEMENTARY_CHARGE, 1e-2 * _MM2)
-        bottom = physics.beam_flux(1e-9, 2 * ELEMENTARY_CHARGE, 1e2 * _MM2)
-        self.ax_beam.set_ylim(bottom / 2, top * 2)  # fixed over the slider ranges: the line moves, not the axes
 
         n0 = p["n0"]
         rest = physics.number_four_flux(n0, np.zeros(3))

@@ -23,10 +23,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from flowkit.chapters import by_notebook
 from browserkit import (
     NOTEBOOKS,
-    registry_notebooks,
     TRIVIAL_NOTEBOOK,
     drive_app,
     error_outputs,
@@ -35,7 +33,10 @@ from browserkit import (
     locate_app,
     open_and_run_lab,
     readout_quantity,
+    registry_notebooks,
 )
+
+from flowkit.chapters import by_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
