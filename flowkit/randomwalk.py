@@ -1279,3 +1279,40 @@ def msd_from_counts(positions, counts):
     if not total > 0:
         raise ValueError(f"counts must hold at least one particle; got a total of {total!r}")
     return float(np.dot(x * x, n) / total)
+
+
+def gate_crossings_sd(count_left, count_right, p):
+    """Standard deviation of the net number of particles crossing a gate in one step.
+
+    Of the ``count_left`` particles left of the gate, Binomial(count_left, p/2)
+    cross to the right in one step; of the ``count_right`` on the right,
+    Binomial(count_right, p/2) cross back, independently. The net number's mean
+    is :func:`gate_flux` times tau and the area, ``(p/2)(count_left - count_right)``;
+    its variance is the sum of the two binomial variances,
+
+        sigma^2 = (p/2)(1 - p/2)(count_left + count_right).
+
+    Use the counts *before* the step: the counts after it already hold the
+    step's own crossings.
+
+    Parameters
+    ----------
+    count_left, count_right : float or array_like
+        Particle numbers in the sites left and right of the gate (>= 0).
+    p : float or array_like
+        Hop probability per step (dimensionless, 0..1).
+
+    Returns
+    -------
+    float or ndarray
+        sigma, in particles per step.
+
+    >>> gate_crossings_sd(100, 0, 1.0)   # 100 fair coins: sd sqrt(100 / 4) = 5
+    5.0
+    """
+    count_left = _validate.nonnegative("count_left", count_left, "particles in the left site")
+    count_right = _validate.nonnegative("count_right", count_right, "particles in the right site")
+    p = _validate.probability("p", p, "hop probability per step")
+    half = 0.5 * np.asarray(p, dtype=float)
+    sd = np.sqrt(half * (1.0 - half) * (np.asarray(count_left, dtype=float) + np.asarray(count_right, dtype=float)))
+    return float(sd) if sd.ndim == 0 else sd

@@ -107,3 +107,36 @@ def test_msd_from_counts_hand_and_exact_values():
         randomwalk.msd_from_counts([0, 1], [0, 0])
     with pytest.raises(ValueError, match="one shape"):
         randomwalk.msd_from_counts([0, 1], [1, 2, 3])
+
+
+# --------------------------------------------------------------------------- randomwalk.gate_crossings_sd
+def test_gate_crossings_sd_hand_values():
+    assert randomwalk.gate_crossings_sd(100, 0, 1.0) == 5.0  # 100 fair coins
+    # p = 0.5: each crosses with 1/4, var = (1/4)(3/4)(300 + 100) = 75
+    assert randomwalk.gate_crossings_sd(300, 100, 0.5) == pytest.approx(np.sqrt(75.0), rel=1e-15)
+    assert randomwalk.gate_crossings_sd(10, 10, 0.0) == 0.0
+    with pytest.raises(ValueError, match="count_left"):
+        randomwalk.gate_crossings_sd(-1, 0, 0.5)
+
+
+def test_gate_readout_agrees_with_the_lattice_gas_over_many_seeds():
+    """z = (net crossings in the last step - (p/2)(n0 - n1)) / sigma, with n0, n1 counted before
+    that step, has mean 0 and standard deviation 1 over 600 seeded histories (N = 1e9, p = 0.9,
+    20 steps, what the chapter-3 app shows). Standard errors: mean 1/sqrt(600) = 0.041 and
+    sd 1/sqrt(2 * 600) = 0.029; allowed 4 of each. The counts *after* the step (the app's old
+    readout) give sd = 1 + p = 1.9: the step's own crossings leave n0 - n1 with the opposite sign."""
+    p, steps, n, gate = 0.9, 20, 10**9, 200
+    start = np.zeros(401, dtype=np.int64)
+    start[gate] = n
+    z, z_after = [], []
+    for seed in range(600):
+        before = randomwalk.lattice_gas(start, steps - 1, p, seed=seed)
+        after, crossings = randomwalk.lattice_gas(start, steps, p, seed=seed, gate=gate)
+        expected = randomwalk.gate_flux(before[gate], before[gate + 1], p, 1.0, 1.0)
+        sd = randomwalk.gate_crossings_sd(before[gate], before[gate + 1], p)
+        z.append((crossings[-1] - expected) / sd)
+        z_after.append((crossings[-1] - randomwalk.gate_flux(after[gate], after[gate + 1], p, 1.0, 1.0)) / sd)
+    z = np.asarray(z)
+    assert abs(z.mean()) < 4 * 0.041, z.mean()
+    assert abs(z.std(ddof=1) - 1.0) < 4 * 0.029, z.std(ddof=1)
+    assert np.asarray(z_after).std(ddof=1) == pytest.approx(1.9, abs=4 * 0.029 * 1.9)

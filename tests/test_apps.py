@@ -369,9 +369,16 @@ def test_walk_app_matches_lattice_gas_gaussian_and_msd():
     np.testing.assert_allclose(app.msd_line.get_ydata(), tracked[:81], rtol=1e-12)
     np.testing.assert_allclose(app.theory_line.get_ydata(), 0.6 * np.arange(app.max_steps + 1), rtol=1e-12)
     assert app.values["net_crossings_total"] == crossings.sum()
-    assert f"since the start = {int(crossings.sum()):,}" in app.readout.value
-    expected = randomwalk.gate_flux(counts[app.max_steps], counts[app.max_steps + 1], 0.6, 1.0, 1.0)
-    assert app.values["gate_flux_expected"] == pytest.approx(expected, rel=1e-12)
+    assert f"since the start {int(crossings.sum()):,}" in app.readout.value
+    # the gate's expectation and spread come from the counts before the last step (79 steps)
+    before = randomwalk.lattice_gas(app.start_counts(10**6), 79, 0.6, seed=7)
+    n0, n1 = before[app.max_steps], before[app.max_steps + 1]
+    assert app.values["gate_flux_expected"] == pytest.approx(0.3 * (n0 - n1), rel=1e-12)
+    assert app.values["gate_flux_sd"] == pytest.approx(np.sqrt(0.3 * 0.7 * (n0 + n1)), rel=1e-12)
+    assert app.values["gate_N_for_5_percent"] == pytest.approx(
+        1e6 * (app.values["gate_flux_sd"] / (0.05 * abs(app.values["gate_flux_expected"]))) ** 2, rel=1e-12
+    )
+    assert "Fick from the counts before it" in app.readout.value and "(1σ)" in app.readout.value
     # a million particles follow the Gaussian: the histogram's second moment is within a few
     # standard errors of p t = 48 (SE of a mean of x^2: sqrt(2) * 48 / sqrt(1e6) = 0.07; allow 5 SE)
     assert app.values["msd_histogram"] == pytest.approx(48.0, abs=5 * 0.068)

@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import diffusion, randomwalk, style
-from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity, sci
 
 __all__ = ["WalkApp", "walk_app"]
 
@@ -107,6 +107,15 @@ class WalkApp(SliderApp):
         counts[self.max_steps] = n
         return counts
 
+    def gas(self, p, n, steps):
+        """(counts, net gate crossings per step) after ``steps`` steps of this history (cached)."""
+        return self._memo(
+            ("gas", p, n, steps, self.seed),
+            lambda: randomwalk.lattice_gas(
+                self.start_counts(n), steps, p, seed=self.seed, bc="noflux", gate=self.max_steps
+            ),
+        )
+
     def msd_curve(self, p, n):
         """MSD after 0..max_steps steps of min(n, max_tracked) walkers (cached)."""
         tracked = min(n, self.max_tracked)
@@ -143,10 +152,10 @@ class WalkApp(SliderApp):
         prob, steps = p["p"], int(p["steps"])
         n = self.n_particles(p["n_walkers"])
         gate = self.max_steps  # index of site 0: the gate sits between x = 0 and x = 1
-        counts, crossings = self._memo(
-            ("gas", prob, n, steps, self.seed),
-            lambda: randomwalk.lattice_gas(self.start_counts(n), steps, prob, seed=self.seed, bc="noflux", gate=gate),
-        )
+        counts, crossings = self.gas(prob, n, steps)
+        # The gate's expectation comes from the counts *before* the last step (the first
+        # steps - 1 steps of the same history): the counts after it already hold its crossings.
+        before = self.gas(prob, n, steps - 1)[0]
         D = float(randomwalk.diffusion_coefficient(prob, 1.0, 1.0))
         fraction = counts / n
         gaussian = diffusion.gaussian(self._sites.astype(float), float(steps), D, N=1.0)
@@ -166,8 +175,11 @@ class WalkApp(SliderApp):
         msd_hist = randomwalk.msd_from_counts(self._sites, counts)
         self.hist_marker.set_data([steps], [msd_hist])
 
-        left, right = int(counts[gate]), int(counts[gate + 1])
+        left, right = int(before[gate]), int(before[gate + 1])
         expected = float(randomwalk.gate_flux(left, right, prob, 1.0, 1.0))
+        spread = randomwalk.gate_crossings_sd(left, right, prob)
+        # sigma/|E| falls as 1/sqrt(N): the N at which one sigma is 5 % of the expectation
+        n_5_percent = n * (spread / (0.05 * abs(expected))) ** 2 if expected else float("inf")
         v = {
             "N": float(n),
             "D": D,
@@ -177,6 +189,8 @@ class WalkApp(SliderApp):
             "net_crossings_last": float(crossings[-1]),
             "net_crossings_total": float(crossings.sum()),
             "gate_flux_expected": expected,
+            "gate_flux_sd": spread,
+            "gate_N_for_5_percent": n_5_percent,
         }
         readout = "<br>".join(
             [
@@ -187,9 +201,15 @@ class WalkApp(SliderApp):
                 + quantity("histogram", msd_hist, "sites²")
                 + " &nbsp; "
                 + quantity("p t", v["msd_theory"], "sites²"),
-                f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,}, "
-                f"since the start = {int(crossings.sum()):,}; &nbsp; "
-                + quantity("Fick: (p/2)(n₀ − n₁)", expected, "particles/step"),
+                f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,} "
+                f"(since the start {int(crossings.sum()):,}); &nbsp; "
+                + quantity("Fick from the counts before it: (p/2)(n₀ − n₁)", expected)
+                + f" ± {sci(spread)} particles/step (1σ); "
+                + (
+                    f"σ is 5 % of it from N ≈ {sci(n_5_percent, 2)}"
+                    if np.isfinite(n_5_percent)
+                    else "no gradient at the gate: nothing to expect"
+                ),
             ]
         )
 
