@@ -274,16 +274,24 @@ def test_flux_app_matches_physics_and_hand_values():
     beta = app.density_line.get_xdata()
     # DESIGN contract: an observer moving at u sees the cloud moving at -u
     moving = flux.number_four_flux(1e6, np.stack([-beta * LIGHT, 0 * beta, 0 * beta], axis=-1))
-    np.testing.assert_allclose(app.density_line.get_ydata(), moving[:, 0] / LIGHT / 1e6, rtol=1e-12)
-    np.testing.assert_allclose(app.flux_line.get_ydata(), moving[:, 1] / LIGHT / 1e6, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(app.rest_line.get_ydata(), 1.0, rtol=1e-12)
+    # absolute units (m^-3): the n0 slider scales every component the figure shows
+    np.testing.assert_allclose(app.density_line.get_ydata(), moving[:, 0] / LIGHT, rtol=1e-12)
+    np.testing.assert_allclose(app.flux_line.get_ydata(), moving[:, 1] / LIGHT, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(app.rest_line.get_ydata(), 1e6, rtol=1e-12)
+    lo, hi = app.ax_four.get_ylim()  # gamma(0.99) n0 = 7.09e6 fits under the next rung, 1e7
+    assert (lo, hi) == (-1e7, 1e7)
+    density = app.density_line.get_ydata().copy()
+    app.update(n0=2e6)
+    np.testing.assert_allclose(app.density_line.get_ydata(), 2 * density, rtol=1e-12)
+    assert app.ax_four.get_ylim() == (-1.5e7, 1.5e7)  # 2 x 7.09e6 = 1.42e7 -> 1.5e7
+    app.update(n0=1e6)
 
     before = app.beam_line.get_ydata().copy()
     app.update(charge=2)  # alphas: half the particles for the same current
     np.testing.assert_allclose(app.beam_line.get_ydata(), before / 2, rtol=1e-12)
     marker_before = app.density_marker.get_ydata()[0]
     app.update(beta=0.8)  # gamma = 5/3
-    assert app.density_marker.get_ydata()[0] == pytest.approx(5.0 / 3.0, rel=1e-12) != marker_before
+    assert app.density_marker.get_ydata()[0] == pytest.approx(5.0 / 3.0 * 1e6, rel=1e-12) != marker_before
 
 
 # --------------------------------------------------------------------------- chapter 2: fick
@@ -581,6 +589,26 @@ def test_analogies_app_couette_and_ink_match_physics():
     )  # nu did not move
 
 
+def test_analogies_app_defaults_show_a_real_solute_in_water():
+    """Water (nu = 1e-6 m^2/s) against a small molecule in water (D = 1e-9): Sc = 1000, and at
+    t = 10 s momentum has crossed a third of the 10 mm gap while the dye has moved ~0.1 mm."""
+    from flowkit import analogies
+
+    app = apps.analogies_app()
+    assert app.params["nu"] == pytest.approx(1e-6) and app.params["D"] == pytest.approx(1e-9)
+    assert app.values["schmidt"] == pytest.approx(1000.0, rel=1e-9) and "Schmidt number" in app.readout.value
+    low, high = control_range(app.controls["D"])
+    assert low <= 1e-9 <= high and high >= 1e-6  # both a solute and a gas-like D are in reach
+    # hand: mid-gap (y = 5 mm) the dye's closed form is erfc(y / (2 sqrt(D t))) summed over images,
+    # erfc(5e-3 / 2e-4) = erfc(25) ~ 1e-273: zero; momentum's is erfc(5e-3 / (2 sqrt(1e-5))) = erfc(0.79) = 0.26
+    y = app.grid()
+    c = analogies.couette_startup(y, 10.0, 1.0, 1e-9, h=app.gap)
+    u = analogies.couette_startup(y, 10.0, 1.0, 1e-6, h=app.gap)
+    assert c[25] < 1e-12 and u[25] == pytest.approx(0.26, abs=0.02)
+    np.testing.assert_allclose(app.curves["c_over_c0_exact"], c, rtol=1e-12, atol=1e-300)
+    assert not np.allclose(app.curves["c_over_c0_exact"], app.curves["u_over_U_exact"], atol=0.05)
+
+
 def test_analogies_app_effusion_crossover():
     from flowkit import analogies, flux
 
@@ -611,6 +639,16 @@ def test_applications_app_solar_wind_hand_values():
     assert "1.34&nbsp;nPa" in app.readout.value and "R_E" in app.readout.value
     n = app.sw_line.get_xdata()
     np.testing.assert_allclose(app.sw_line.get_ydata(), applications.magnetopause_standoff(n * 1e6, 4e5), rtol=1e-12)
+    # geostationary orbit is marked at 42 164 km / 6 371 km = 6.618 R_E, labelled in the legend
+    geo = [line for line in app.ax_sw.lines if "geostationary" in line.get_label()]
+    assert len(geo) == 1 and geo[0].get_ydata()[0] == pytest.approx(6.618, abs=1e-3)
+    assert "inside geostationary" not in app.readout.value and app.values["inside_geostationary"] == 0.0
+    # a storm: n = 100 cm^-3 at 1000 km/s gives p = 1e8 * 1.6726e-27 * 1e12 = 167 nPa, about 125 times
+    # the quiet pressure, so r = 10.25 / 125^(1/6) = 10.25 / 2.237 = 4.58 R_E: inside the orbit
+    app.update(n_cm3=100.0, v_kms=1000.0)
+    assert app.values["standoff_RE"] == pytest.approx(10.25 / (1e8 * 1e12 / (5e6 * 1.6e11)) ** (1 / 6), rel=3e-3)
+    assert app.values["inside_geostationary"] == 1.0 and "inside geostationary orbit" in app.readout.value
+    app.update(n_cm3=5.0, v_kms=400.0)
     before = app.sw_line.get_ydata().copy()
     app.update(v_kms=800.0)  # r ~ v^(-1/3): doubling v shrinks every point by 2^(-1/3)
     np.testing.assert_allclose(app.sw_line.get_ydata(), before * 2 ** (-1 / 3), rtol=1e-12)
@@ -620,6 +658,7 @@ def test_applications_app_coffee_ring_and_nodal_flow():
     from flowkit import applications
 
     app = apps.applications_app(view="coffee ring", t_frac=0.5)
+    assert app.ax_vel.get_ylabel() and app.ax_dep.get_ylabel()  # both coffee-ring panels say what they plot
     # hand: [1 - 0.5^(3/4)]^(4/3) = (1 - 0.59460)^(4/3) = 0.40540^(4/3) = 0.2999
     assert app.values["deposit_fraction"] == pytest.approx(0.2999, abs=2e-4)
     t = app.dep_line.get_xdata()

@@ -47,7 +47,8 @@ class AnalogiesApp(SliderApp):
     ``nu``
         Kinematic viscosity, m^2/s (log, 1e-7 to 1e-5; water 1e-6).
     ``D``
-        Diffusion coefficient of the ink, m^2/s (log, 1e-7 to 1e-5).
+        Diffusion coefficient of the ink, m^2/s (log, 1e-10 to 1e-5; a small molecule
+        in water 1e-9: the default, so the Schmidt number nu / D starts at 1e3).
     ``t``
         Time since the wall started / the ink was let in, s (log, 0.1 to 100).
     ``T``
@@ -74,7 +75,8 @@ class AnalogiesApp(SliderApp):
                 style={"button_width": "11em"},
             ),
             "nu": log_slider("viscosity ν (m²/s)", 1e-6, 1e-7, 1e-5),
-            "D": log_slider("ink D (m²/s)", 1e-6, 1e-7, 1e-5),
+            # a solute in water (~1e-9 m^2/s) next to water's viscosity: Schmidt number ~1e3 by default
+            "D": log_slider("ink D (m²/s)", 1e-9, 1e-10, 1e-5),
             "t": log_slider("time t (s)", 10.0, 0.1, 100.0),
             "T": log_slider("electron T (K)", 300.0, 10.0, 1e7),
             "n": log_slider("electron n (m⁻³)", 8.5e28, 1e24, 1e29),
@@ -179,13 +181,15 @@ class AnalogiesApp(SliderApp):
             "ratio_to_maxwell": float(hot_now),
             "T_F": T_F,
             "ink_steps": float(steps),
+            "schmidt": nu / D,
         }
         readout = "<br>".join(
             [
                 quantity("mid-gap u/U", v["couette_mid"])
                 + " (ν) &nbsp; "
                 + quantity("mid-gap c/c₀", v["ink_mid"])
-                + f" (D; {steps} explicit steps)",
+                + f" (D; {steps} explicit steps) &nbsp; "
+                + quantity("Schmidt number Sc = ν/D", nu / D),
                 quantity("effusion flux", v["effusion_flux"], "m⁻² s⁻¹")
                 + " &nbsp; "
                 + quantity("÷ cold (3/16) n v_F", v["ratio_to_cold"])

@@ -39,6 +39,8 @@ _CM3 = 1e6  # m^-3 per cm^-3
 _KMS = 1e3  # m/s per km/s
 _UM = 1e-6  # m per µm
 _NPA = 1e-9  # Pa per nPa
+#: Geostationary orbit radius in Earth radii: 42 164 km / 6 371 km (mean Earth radius) = 6.62.
+GEOSTATIONARY_RE = 42_164.0 / 6_371.0
 
 
 def _power_of_ten(log10_value, digits=3):
@@ -110,6 +112,13 @@ class ApplicationsApp(SliderApp):
         ax = self.ax_sw = fig.add_subplot(gs[:], label="solar wind")
         (self.sw_line,) = ax.semilogx([], [], color=c[0], label="stand-off at this speed")
         (self.sw_marker,) = ax.semilogx([], [], "o", color=c[3])
+        ax.axhline(
+            GEOSTATIONARY_RE,
+            color="0.4",
+            lw=style.lw(0.67),
+            ls="--",
+            label=f"geostationary orbit ({GEOSTATIONARY_RE:.1f} R_E)",
+        )
         ax.set_xlim(self._n_grid_cm3[0], self._n_grid_cm3[-1])
         ax.set_ylim(4.0, 20.0)
         ax.set_xlabel("solar-wind density n (cm⁻³)")
@@ -131,6 +140,7 @@ class ApplicationsApp(SliderApp):
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(1e-2, 1e2)
         ax.set_xlabel("r / R")
+        ax.set_ylabel("J / J(0)  and  v t_f / R")
         ax.legend(loc="upper left", fontsize="small")
 
         ax = self.ax_pe = fig.add_subplot(gs[0], label="nodal")
@@ -194,6 +204,7 @@ class ApplicationsApp(SliderApp):
 
         values = {
             "standoff_RE": standoff,
+            "inside_geostationary": float(standoff < GEOSTATIONARY_RE),
             "pressure_nPa": pressure / _NPA,
             "deposit_fraction": deposit,
             "peclet": peclet,
@@ -203,6 +214,7 @@ class ApplicationsApp(SliderApp):
         readout = "<br>".join(
             [
                 quantity("stand-off", standoff, "R_E")
+                + (" (inside geostationary orbit!)" if standoff < GEOSTATIONARY_RE else "")
                 + " &nbsp; "
                 + quantity("wind pressure n m_p v²", pressure / _NPA, "nPa"),
                 quantity("solute at the rim", deposit) + f" at t/t_f = {tf:.2f}",

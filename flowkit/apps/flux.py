@@ -17,7 +17,7 @@ from scipy.constants import e as ELEMENTARY_CHARGE
 
 from .. import flux as physics
 from .. import style
-from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
 
 __all__ = ["FluxApp", "flux_app"]
 
@@ -81,9 +81,9 @@ class FluxApp(SliderApp):
         (self.rest_marker,) = ax.plot([], [], "o", color=colors[2])
         ax.axhline(0.0, color="0.5", lw=style.lw(0.53))
         ax.set_xlim(0.0, 1.0)
-        ax.set_ylim(-8.0, 8.0)
+        ax.set_ylim(-8.0, 8.0)  # in units of n0 until the first redraw sets the absolute limits
         ax.set_xlabel("observer speed β = u/c")
-        ax.set_ylabel("component / n₀")
+        ax.set_ylabel("component (m⁻³)")
         ax.set_title("dust cloud four-flux")
         ax.legend(loc="lower left", fontsize="small")
 
@@ -100,9 +100,14 @@ class FluxApp(SliderApp):
         rest = physics.number_four_flux(n0, np.zeros(3))
         u = self._beta_grid * LIGHT_SPEED
         seen = physics.boost(np.broadcast_to(rest, (u.size, 4)), np.stack([u, 0 * u, 0 * u], axis=-1))
-        density_curve = seen[:, 0] / LIGHT_SPEED / n0
-        jx_curve = seen[:, 1] / LIGHT_SPEED / n0
-        rest_curve = physics.rest_density(seen) / n0
+        # absolute units, so n0 visibly scales every component; the limits snap to a
+        # 1-1.5-2-3-5-7 ladder above the largest |component| (gamma n0 = 7.09 n0 at beta = 0.99)
+        density_curve = seen[:, 0] / LIGHT_SPEED
+        jx_curve = seen[:, 1] / LIGHT_SPEED
+        rest_curve = physics.rest_density(seen)
+        top = nice_upper(1.02 * float(density_curve.max()))
+        if self.ax_four.get_ylim() != (-top, top):  # set_ylim marks the frame stale even when unchanged
+            self.ax_four.set_ylim(-top, top)
         self.density_line.set_data(self._beta_grid, density_curve)
         self.flux_line.set_data(self._beta_grid, jx_curve)
         self.rest_line.set_data(self._beta_grid, rest_curve)
@@ -111,9 +116,9 @@ class FluxApp(SliderApp):
         n_seen = now[0] / LIGHT_SPEED
         jx = now[1]
         n_rest = physics.rest_density(now)
-        self.density_marker.set_data([p["beta"]], [n_seen / n0])
-        self.flux_marker.set_data([p["beta"]], [jx / LIGHT_SPEED / n0])
-        self.rest_marker.set_data([p["beta"]], [n_rest / n0])
+        self.density_marker.set_data([p["beta"]], [n_seen])
+        self.flux_marker.set_data([p["beta"]], [jx / LIGHT_SPEED])
+        self.rest_marker.set_data([p["beta"]], [n_rest])
 
         v = {
             "rate": float(rate),
@@ -140,9 +145,9 @@ class FluxApp(SliderApp):
             "area_mm2": self._area_grid_mm2,
             "beam_flux_per_m2_s": flux_curve,
             "beta": self._beta_grid,
-            "density_over_n0": density_curve,
-            "jx_over_c_n0": jx_curve,
-            "rest_density_over_n0": rest_curve,
+            "density_per_m3": density_curve,
+            "jx_over_c_per_m3": jx_curve,
+            "rest_density_per_m3": rest_curve,
         }
         return Drawn(readout, v, curves)
 
