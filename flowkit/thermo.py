@@ -531,3 +531,44 @@ def barometric_density(
     inputs = dict(h=h, T=T, mass=mass, n0=n0, g=g)
     broadcast(**inputs)
     return result(np.asarray(n0) * np.exp(-np.asarray(mass) * g * np.asarray(h) / (k_B * np.asarray(T))), **inputs)
+
+
+def max_entropy_gain(N1, N2, V1, V2):
+    """Most entropy two ideal-gas boxes joined by a valve can make from the split (N1, N2), J/K.
+
+    The total Sackur-Tetrode entropy is largest at equal densities,
+    n_f = (N1 + N2) / (V1 + V2); the gain from the start to there is
+
+        S_eq - S(0) = k_B [N1 ln(n1 / n_f) + N2 ln(n2 / n_f)],   n_i = N_i / V_i.
+
+    The thermal-wavelength and 5/2 terms of Sackur-Tetrode cancel (the number of
+    atoms is conserved), so the gain depends on neither the temperature nor the
+    mass. Written this way, not as a difference of two totals of ~1e21 k_B, it
+    keeps its digits near equilibrium. Never negative (Gibbs' inequality).
+
+    Parameters
+    ----------
+    N1, N2 : float
+        Atoms in box 1 and box 2 at the start (>= 0, not both zero).
+    V1, V2 : float
+        Box volumes, m^3 (> 0).
+
+    Returns
+    -------
+    float
+        S_eq - S(0), J/K.
+
+    >>> f"{max_entropy_gain(0.7e20, 0.3e20, 4e-3 / 3, 2e-3 / 3) / k_B:.4g}"  # in units of k_B
+    '2.545e+17'
+    """
+    N1 = nonnegative("N1", N1, "a number of atoms")
+    N2 = nonnegative("N2", N2, "a number of atoms")
+    V1 = positive("V1", V1, "a volume in m^3")
+    V2 = positive("V2", V2, "a volume in m^3")
+    if np.any(np.asarray(N1) + np.asarray(N2) <= 0):
+        raise ValueError(f"N1 + N2 must be positive (atoms in the two boxes); got N1={N1!r}, N2={N2!r}")
+    from scipy.special import xlogy  # 0 ln 0 = 0: an empty box gains nothing of its own
+
+    n_f = (np.asarray(N1) + np.asarray(N2)) / (np.asarray(V1) + np.asarray(V2))
+    gain = xlogy(N1, np.asarray(N1) / V1 / n_f) + xlogy(N2, np.asarray(N2) / V2 / n_f)
+    return result(np.asarray(k_B * gain), N1=N1, N2=N2, V1=V1, V2=V2)
