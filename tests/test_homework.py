@@ -31,6 +31,9 @@ import time
 from pathlib import Path
 
 import pytest
+from homework_cases import NEAR, RUNAWAY, WRONG, WRONG_HINT
+
+from flowkit.chapters import HOMEWORK
 
 pytestmark = [pytest.mark.homework, pytest.mark.slow]
 
@@ -38,31 +41,9 @@ nbformat = pytest.importorskip("nbformat")
 pytest.importorskip("nbgrader")
 
 COURSE = Path(__file__).resolve().parents[1] / "notebooks" / "homework"
-ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir() and p.name.startswith("hw"))
+# the one list of assignments is the chapter registry; the per-assignment cases live in homework_cases.py
+ASSIGNMENTS = list(HOMEWORK)
 STUDENTS = ("solution", "blank", "wrong", "near")
-
-# One deliberate slip per assignment: the answer cell it edits, the line appended
-# to that cell, and the test cell that must lose all of its points (and no other).
-WRONG = {
-    "hw01_flux": ("q1_answer", "J_beam = -J_beam  # sign of the beam flux flipped", "q1_test"),
-    "hw02_ficks_law": ("q1_answer", "J_sugar = -J_sugar  # forgot the minus sign of Fick's law", "q1_test"),
-    "hw03_random_walk": ("q2_answer", "D_fit = 2 * D_fit  # dropped the 2 in MSD = 2 D t", "q2_test"),
-    "hw04_chemical_potential": ("q2_answer", "dmu = -dmu  # reservoirs swapped", "q2_test"),
-    "hw05_analogies": ("q1_answer", "eta_argon = eta_argon * 1e3  # answered in mPa s, not Pa s", "q1_test"),
-}
-
-# One answer 1.5 times too large: inside the visible check's plausible range, so the cell reaches
-# its hidden check, which must fail without revealing the expected value (the "wrong" slips above
-# are all caught by a visible check first, so they never exercise hidden mode).
-NEAR = {
-    "hw01_flux": ("q1_answer", "J_beam = 1.5 * J_beam", "q1_test"),
-    "hw02_ficks_law": ("q2_answer", "D_carbon = 1.5 * D_carbon", "q2_test"),
-    "hw03_random_walk": ("q1_answer", "D_hop = 1.5 * D_hop", "q1_test"),
-    "hw04_chemical_potential": ("q2_answer", "dmu = 1.5 * dmu", "q2_test"),
-    "hw05_analogies": ("q2_answer", "v_F = 1.5 * v_F", "q2_test"),
-}
-
-EXPECTED_ASSIGNMENTS = ["hw01_flux", "hw02_ficks_law", "hw03_random_walk", "hw04_chemical_potential", "hw05_analogies"]
 
 
 def _nbgrader(course, *args, timeout=900):
@@ -177,8 +158,11 @@ def _scores(root, assignment, student):
 # --------------------------------------------------------------------------- source notebooks
 
 
-def test_all_five_assignments_exist():
-    assert ASSIGNMENTS == EXPECTED_ASSIGNMENTS
+def test_every_registered_assignment_has_a_source_and_cases():
+    on_disk = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir() and p.name.startswith("hw"))
+    assert sorted(ASSIGNMENTS) == on_disk
+    for table in (WRONG, WRONG_HINT, NEAR, RUNAWAY):
+        assert sorted(table) == sorted(ASSIGNMENTS)
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -381,13 +365,7 @@ def test_near_miss_reaches_the_hidden_check_and_loses_only_that_question(course)
 def test_wrong_answer_feedback_is_actionable(course):
     """The slip's visible test tells the student what kind of mistake it is."""
     root = course["root"]
-    hints = {
-        "hw01_flux": "wrong sign",
-        "hw02_ficks_law": "should be negative",
-        "hw03_random_walk": "factor 2",
-        "hw04_chemical_potential": "wrong sign",
-        "hw05_analogies": "1e3 times too large",
-    }
+    hints = WRONG_HINT
     for a in ASSIGNMENTS:
         text = html.unescape((root / "feedback" / "wrong" / a / f"{a}.html").read_text(encoding="utf-8"))
         assert "Keep working" in text and hints[a] in text, f"{a}: no actionable hint in the feedback"
