@@ -20,11 +20,16 @@ def main(argv=None):
     grade.add_argument("assignment")
     grade.add_argument("--course", default=str(here), help="the course folder (default: %(default)s)")
     grade.add_argument("--student", action="append", help="only this student (repeatable)")
-    grade.add_argument("--jobs", type=int, default=int(os.environ.get("PF_GRADING_JOBS", "2")),
-                       help="submissions graded in parallel (default 2; each gets its own sandbox user)")
+    grade.add_argument(
+        "--jobs",
+        type=int,
+        default=int(os.environ.get("PF_GRADING_JOBS", "2")),
+        help="submissions graded in parallel (default 2; each gets its own sandbox user)",
+    )
     grade.add_argument("--cell-timeout", type=float, default=float(os.environ.get("PF_GRADING_CELL_TIMEOUT", "120")))
-    grade.add_argument("--submission-timeout", type=float,
-                       default=float(os.environ.get("PF_GRADING_SUBMISSION_TIMEOUT", "900")))
+    grade.add_argument(
+        "--submission-timeout", type=float, default=float(os.environ.get("PF_GRADING_SUBMISSION_TIMEOUT", "900"))
+    )
     grade.add_argument("--memory-mb", type=int, default=int(os.environ.get("PF_GRADING_MEMORY_MB", "6144")))
     env = sub.add_parser("env", help="build (or rebuild) the grading environment and say where it is")
     env.add_argument("--rebuild", action="store_true")
@@ -40,8 +45,13 @@ def main(argv=None):
 
     try:
         grade_assignment(
-            args.course, args.assignment, args.student, jobs=args.jobs, cell_timeout=args.cell_timeout,
-            submission_timeout=args.submission_timeout, memory_mb=args.memory_mb,
+            args.course,
+            args.assignment,
+            args.student,
+            jobs=args.jobs,
+            cell_timeout=args.cell_timeout,
+            submission_timeout=args.submission_timeout,
+            memory_mb=args.memory_mb,
         )
     except LecturerError as exc:
         print(f"error: {exc}", file=sys.stderr)

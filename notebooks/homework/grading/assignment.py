@@ -277,7 +277,9 @@ def read_submission(path: Path) -> dict | None:
 def hidden_literals(assignment: Assignment) -> set[str]:
     """Numbers written in the hidden tests, in the forms a message could show them."""
     forms = set()
-    for token in re.findall(r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?|(?<![\w.])-?\d+[eE][-+]?\d+", assignment.hidden_text):
+    for token in re.findall(
+        r"(?<![\w.])-?\d+\.\d+(?:[eE][-+]?\d+)?|(?<![\w.])-?\d+[eE][-+]?\d+", assignment.hidden_text
+    ):
         try:
             value = float(token)
         except ValueError:
@@ -288,3 +290,31 @@ def hidden_literals(assignment: Assignment) -> set[str]:
         if digits >= 3:
             forms |= {token, f"{value:.4g}", f"{value:.6g}", repr(value)}
     return forms
+
+
+# Code a homework answer has no reason to contain: listed for a human to look at (never
+# penalised by itself: the score comes only from the answers).
+SUSPICIOUS = {
+    r"\bIn\s*\[|\b_ih\b|\bOut\s*\[|\b_oh\b|\b_i\d+\b|history_manager": "reads the input/output history",
+    r"get_ipython|user_ns|\bsys\._getframe|\binspect\b|\bgc\.": "inspects the running kernel",
+    r"\bbuiltins\b|\bsys\.modules\b|\bimportlib\b|__import__|\bsetattr\s*\(|__class__|__dict__": "patches modules or objects",
+    r"\bcheck\s*=|\bcheck\.\w+\s*=|flowkit\.check\.\w+\s*=|\bcheck\._": "rebinds the checking code",
+    r"\b(?:np|numpy|math)\.\w+\s*=(?!=)": "rebinds NumPy or math functions",
+    r"__(?:array|float|eq|ne|lt|le|gt|ge|abs|bool|index|int)__": "defines comparison or conversion hooks",
+    r"\bopen\s*\(|\bglob\b|\bos\.(?:listdir|scandir|walk|environ|system|popen|exec\w*)|\bsubprocess\b|\bsocket\b|\bpathlib\b": "reaches for files, programs or the network",
+    r"\beval\s*\(|\bexec\s*\(|\bcompile\s*\(": "runs generated code",
+}
+
+
+def suspicious_code(nb) -> list[str]:
+    """What the student-written cells of a rebuilt notebook do that homework never needs."""
+    found = []
+    for index, cell in enumerate(nb.cells):
+        meta = nbgrader_meta(cell)
+        if cell.cell_type != "code" or meta.get("grade") or meta.get("locked"):
+            continue
+        label = meta.get("grade_id") or f"cell {index + 1} (your own)"
+        kinds = [what for pattern, what in SUSPICIOUS.items() if re.search(pattern, cell.source)]
+        if kinds:
+            found.append(f"{label} " + ", ".join(dict.fromkeys(kinds)))
+    return found

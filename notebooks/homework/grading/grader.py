@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from . import sandbox as sb
-from .assignment import Assignment, hidden_literals, nbgrader_meta, read_submission
+from .assignment import Assignment, hidden_literals, nbgrader_meta, read_submission, suspicious_code
 from .verdict import decode_payload, run_test
 
 # per worker process: the assignment (parsed once), the grader's namespace, the sandbox uid
@@ -66,6 +66,7 @@ def _grade_one(student, t0):
     path = asg.course / "submitted" / student / asg.name / f"{asg.name}.ipynb"
     raw = read_submission(path)
     nb, problems = asg.rebuild(raw)
+    problems += [f"code to look at: {what}" for what in suspicious_code(nb)]
     tests = {
         i: asg.tests[nbgrader_meta(c)["grade_id"]]
         for i, c in enumerate(nb.cells)
@@ -73,9 +74,7 @@ def _grade_one(student, t0):
     }
     box = sb.Sandbox(_STATE["python"], _STATE["uid"], asg.course / "release" / asg.name, settings["memory_mb"])
     try:
-        run = asyncio.run(
-            sb.execute(nb, tests, box, settings["cell_timeout"], settings["submission_timeout"])
-        )
+        run = asyncio.run(sb.execute(nb, tests, box, settings["cell_timeout"], settings["submission_timeout"]))
     finally:
         box.close()
     problems += run["problems"]
@@ -164,7 +163,9 @@ def grade_assignment(course, name, students=None, jobs=2, cell_timeout=120.0, su
         for uid in uids:
             slots.put(uid)
         with ProcessPoolExecutor(
-            jobs, mp_context=ctx, initializer=_init_worker,
+            jobs,
+            mp_context=ctx,
+            initializer=_init_worker,
             initargs=(slots, str(course), name, str(python) if python else None, settings),
         ) as pool:
             results = list(pool.map(grade_one, students))
@@ -191,7 +192,9 @@ def _output_cells(asg, result):
             cell.outputs.append(nbformat.v4.new_output("stream", name="stdout", text=verdict["text"]))
         if not verdict["passed"]:
             ename, _, evalue = (verdict["error"] or "AssertionError: the grader's checks fail").partition(": ")
-            cell.outputs.append(nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"]))
+            cell.outputs.append(
+                nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+            )
     return nb
 
 

@@ -20,7 +20,7 @@ it returns. The grader therefore re-checks every value's type on its side, and a
 value can only be the student's own answer, never the expected one (which is not here).
 """
 
-INSTALL = r'''
+INSTALL = r"""
 def _pfg_install(sandbox):
     import base64, builtins, json, math, os, sys
     import numpy
@@ -140,7 +140,7 @@ def _pfg_install(sandbox):
 
 _pfg_dump, _pfg_probe = _pfg_install(SANDBOX)
 del _pfg_install
-'''
+"""
 
 
 def install_code(sandbox: str) -> str:

@@ -107,7 +107,9 @@ def _build_wheel(dest: Path) -> Path:
     import flowkit
 
     project = dest / "project"
-    shutil.copytree(_flowkit_dir(), project / "flowkit", ignore=shutil.ignore_patterns("__pycache__", "*.py[cod]", "*.nb[ic]"))
+    shutil.copytree(
+        _flowkit_dir(), project / "flowkit", ignore=shutil.ignore_patterns("__pycache__", "*.py[cod]", "*.nb[ic]")
+    )
     (project / "pyproject.toml").write_text(
         "[build-system]\nrequires = ['setuptools>=68']\nbuild-backend = 'setuptools.build_meta'\n"
         f"[project]\nname = 'flowkit'\nversion = '{flowkit.__version__}'\n"
@@ -115,7 +117,18 @@ def _build_wheel(dest: Path) -> Path:
         "[tool.setuptools.package-data]\n'*' = ['*', '**/*']\n"
     )
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", str(dest / "wheel"), str(project)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(dest / "wheel"),
+            str(project),
+        ],
         check=True,
         stdin=subprocess.DEVNULL,
     )
@@ -201,7 +214,15 @@ def sandbox_uids(n: int, python: Path | None) -> list[int | None]:
     if len(chosen) < n:
         return [None] * n
     probe = subprocess.run(
-        ["setpriv", f"--reuid={chosen[0]}", f"--regid={chosen[0]}", "--clear-groups", str(python), "-c", "import flowkit.check, ipykernel"],
+        [
+            "setpriv",
+            f"--reuid={chosen[0]}",
+            f"--regid={chosen[0]}",
+            "--clear-groups",
+            str(python),
+            "-c",
+            "import flowkit.check, ipykernel",
+        ],
         capture_output=True,
         stdin=subprocess.DEVNULL,
         cwd="/",
@@ -372,7 +393,9 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
     restarts = 0
     while pos < len(code_idx):
         if time.monotonic() - start > submission_timeout:
-            problems.append(f"the submission ran over its {submission_timeout:.0f} s limit; the cells after it were not run")
+            problems.append(
+                f"the submission ran over its {submission_timeout:.0f} s limit; the cells after it were not run"
+            )
             break
         client = None
         try:
@@ -388,7 +411,9 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
                     await client.async_execute_cell(nb.cells[i].copy(), i, store_history=True)
                 except (CellTimeoutError, DeadKernelError, TimeoutError) as exc:
                     done.remove(i)
-                    lost[i] = f"it ran over {cell_timeout:.0f} s or killed the kernel when replayed ({type(exc).__name__})"
+                    lost[i] = (
+                        f"it ran over {cell_timeout:.0f} s or killed the kernel when replayed ({type(exc).__name__})"
+                    )
                     raise KernelLost(lost[i]) from None
             while pos < len(code_idx):
                 i = code_idx[pos]
@@ -438,5 +463,12 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
         if restarts > 20:
             problems.append("the kernel had to be restarted more than 20 times: the rest was not run")
             break
-    return {"payloads": payloads, "in_kernel": in_kernel, "lost": lost, "probe": probe, "problems": problems,
-            "restarts": restarts, "seconds": time.monotonic() - start}
+    return {
+        "payloads": payloads,
+        "in_kernel": in_kernel,
+        "lost": lost,
+        "probe": probe,
+        "problems": problems,
+        "restarts": restarts,
+        "seconds": time.monotonic() - start,
+    }

@@ -131,7 +131,11 @@ class RedactingCheck(types.SimpleNamespace):
     def redact(self, text, values_too=True):
         text = re.sub(r"\s*Expected: .*?\(tolerance ([^)]*)\)\.", r" (tolerance \1).", text)
         text = re.sub(r" where [^;]*? is expected\.", ".", text)
-        text = re.sub(r", but it should be zero \(to within [^)]*\)\.", ", which is not close enough to the value the grader expects.", text)
+        text = re.sub(
+            r", but it should be zero \(to within [^)]*\)\.",
+            ", which is not close enough to the value the grader expects.",
+            text,
+        )
         text = re.sub(r" \(within [^)]* of the expected value\)", "", text)
         for exp in self.expected if values_too else ():
             for form in sorted(_forms(exp), key=len, reverse=True):
