@@ -390,7 +390,7 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
     done = []  # non-test cells that ran to the end, replayed after a restart
     probe = None
     pos = 0
-    restarts = 0
+    restarts = start_failures = 0
     while pos < len(code_idx):
         if time.monotonic() - start > submission_timeout:
             problems.append(
@@ -398,8 +398,10 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
             )
             break
         client = None
+        started = False
         try:
             client = await _start(sandbox, nb, cell_timeout)
+            started = True
             installed = await kernel_eval(client, kernel_code.install_code(sandbox.work), timeout=120)
             if installed is None:
                 raise KernelLost("the grader's set-up code failed in the kernel")
@@ -451,12 +453,16 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
             probe = text
         except KernelLost:
             restarts += 1
-        except Exception as exc:  # the kernel would not start, or nbclient failed
-            problems.append(f"the kernel failed ({type(exc).__name__}: {str(exc)[:200]})")
-            if client is None or restarts > 3:
-                break
+        except Exception as exc:  # the kernel would not start, or nbclient failed on a cell
             restarts += 1
-            pos += 1
+            if not started:
+                start_failures += 1
+                if start_failures >= 3:
+                    problems.append(f"the kernel would not start ({type(exc).__name__}: {str(exc)[:200]})")
+                    break
+            elif pos < len(code_idx):
+                lost[code_idx[pos]] = f"broke the kernel ({type(exc).__name__}; it was restarted)"
+                pos += 1
         finally:
             if client is not None:
                 await _stop(client, sandbox)
