@@ -296,7 +296,7 @@ class Sandbox:
         from jupyter_client.manager import AsyncKernelManager
 
         ksm = KernelSpecManager(kernel_dirs=[str(self.spec_dir / "kernels")], ensure_native_kernel=False)
-        return AsyncKernelManager(kernel_name="pfgrade", kernel_spec_manager=ksm)
+        return AsyncKernelManager(kernel_name="pfgrade", kernel_spec_manager=ksm, context=_bounded_context())
 
     def kill_leftovers(self, km=None):
         if self.uid is not None:
@@ -312,16 +312,67 @@ class Sandbox:
     def close(self):
         self.kill_leftovers()
         shutil.rmtree(self.parent, ignore_errors=True)
+        if self.uid is not None:
+            # what this kernel left in the shared temporary folders would reach the next student
+            for shared in ("/tmp", "/var/tmp", "/dev/shm"):
+                try:
+                    entries = list(os.scandir(shared))
+                except OSError:
+                    continue
+                for entry in entries:
+                    try:
+                        if entry.stat(follow_symlinks=False).st_uid != self.uid:
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                        else:
+                            os.unlink(entry.path)
+                    except OSError:
+                        pass
+
+
+def _bounded_context():
+    """A ZeroMQ context whose sockets hold at most 8 messages of at most 32 MiB each, so a
+    kernel that prints without end cannot fill the grader's memory (the kernel drops what does
+    not fit; the cell then runs into its time limit)."""
+    import zmq
+    import zmq.asyncio
+
+    ctx = zmq.asyncio.Context()
+    ctx.setsockopt(zmq.RCVHWM, 8)
+    ctx.setsockopt(zmq.MAXMSGSIZE, 32 * 2**20)
+    return ctx
 
 
 class KernelLost(Exception):
     """The kernel ran over its time or died; carries the reason."""
 
 
-async def _start(sandbox: Sandbox, nb, cell_timeout):
+def _client_class():
     from nbclient import NotebookClient
+    from nbformat.v4 import new_output
 
-    client = NotebookClient(
+    class ErrorsOnlyClient(NotebookClient):
+        """Keeps only whether a cell raised: the student's outputs never reach the feedback, and a
+        cell printing without end must not fill the grader's memory."""
+
+        def output(self, outs, msg, display_id, cell_index):
+            if msg.get("msg_type") == "error" and not outs:
+                ename = str(msg.get("content", {}).get("ename", "Error"))[:100]
+                outs.append(new_output("error", ename=ename, evalue="", traceback=[]))
+            return None
+
+        def handle_comm_msg(self, outs, msg, cell_index):
+            return None
+
+        def _update_display_id(self, display_id, msg):
+            return None
+
+    return ErrorsOnlyClient
+
+
+async def _start(sandbox: Sandbox, nb, cell_timeout):
+    client = _client_class()(
         nb,
         timeout=cell_timeout,
         allow_errors=True,
