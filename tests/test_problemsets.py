@@ -73,6 +73,13 @@ ITEMS = {
         "q4_test": {"t_axon": "estimate"},
         "q5_test": {"J_gate": "exact"},
     },
+    "hw04_chemical_potential": {
+        "q1_test": {"mu_He": "signed"},
+        "q2_test": {"J_pair": "signed", "sigma": "exact"},
+        "q3_test": {"L12_max": "exact"},
+        "q4_test": {"tau_relax": "exact"},
+        "q5_test": {"dS_tyre": "estimate"},
+    },
 }
 
 # flowkit functions a statement may name: they produce the data a question asks the student to read
