@@ -80,6 +80,13 @@ ITEMS = {
         "q4_test": {"tau_relax": "exact"},
         "q5_test": {"dS_tyre": "estimate"},
     },
+    "hw05_analogies": {
+        "q1_test": {"v_F": "exact"},
+        "q2_test": {"kappa_fermi": "exact"},
+        "q3_test": {"nu_fit": "exact"},
+        "q4_test": {"eta_air": "estimate"},
+        "q5_test": {"t_drag": "exact"},
+    },
 }
 
 # flowkit functions a statement may name: they produce the data a question asks the student to read
