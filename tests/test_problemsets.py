@@ -87,6 +87,13 @@ ITEMS = {
         "q4_test": {"eta_air": "estimate"},
         "q5_test": {"t_drag": "exact"},
     },
+    "hw06_applications": {
+        "q1_test": {"p_wind": "exact"},
+        "q2_test": {"beta": "signed"},
+        "q3_test": {"r_min": "exact", "hours_inside": "exact"},
+        "q4_test": {"rate_deflected": "estimate"},
+        "q5_test": {"t_half_rim": "exact"},
+    },
 }
 
 # flowkit functions a statement may name: they produce the data a question asks the student to read
