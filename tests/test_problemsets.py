@@ -167,7 +167,7 @@ def _test_cells(assignment):
 
 def _wrong_values(value, kind):
     factor = 1000 if kind == "estimate" else 10
-    wrong = [("x%d" % factor, np.asarray(value) * factor if isinstance(value, np.ndarray) else value * factor)]
+    wrong = [(f"x{factor}", np.asarray(value) * factor if isinstance(value, np.ndarray) else value * factor)]
     if kind == "signed":
         wrong.append(("opposite sign", -value))
     return wrong
@@ -315,3 +315,146 @@ def test_blank_answers_fail_every_test_cell():
             ns = {"check": _solved(assignment)["check"], "np": np, "math": math}
             with pytest.raises(NameError):
                 _run(_split(source)[0], ns, f"{assignment}:{test_id}:visible")
+
+
+# --------------------------------------------------------------------------- the students' edition
+
+NUMBER = re.compile(r"(?<![\w.])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w.])")
+
+
+def _significant_digits(literal):
+    mantissa = re.split(r"[eE]", literal.lstrip("+-"))[0]
+    digits = mantissa.replace(".", "").lstrip("0")
+    if "." not in mantissa:
+        digits = digits.rstrip("0")  # 36000: two significant digits
+    return len(digits)
+
+
+def _hidden_literals():
+    """Every numeric literal of >= 4 significant digits in any source's hidden tests, with the forms
+    in which it could be printed (as written, 4 and 6 significant digits, repr)."""
+    forms = {}
+    for assignment in HOMEWORK:
+        for source in _test_cells(assignment).values():
+            hidden = _split(source)[1]
+            for literal in NUMBER.findall(hidden):
+                if _significant_digits(literal) >= 4:
+                    value = float(literal)
+                    forms[literal] = {literal.lstrip("+"), f"{value:.4g}", f"{value:.6g}", repr(value)}
+    return forms
+
+
+@pytest.fixture(scope="session")
+def edition(tmp_path_factory):
+    """The students' edition, built once: answers published for hw01 only, pushed to another repository."""
+    pytest.importorskip("nbgrader")
+    sys.path.insert(0, str(COURSE))
+    try:
+        import make_student_edition
+    finally:
+        sys.path.remove(str(COURSE))
+    out = tmp_path_factory.mktemp("edition") / "particle-flow-students"
+    files = make_student_edition.build(out, repository="example-school/pf-students", publish=("hw01_flux",))
+    return out, files, make_student_edition
+
+
+def test_edition_holds_the_public_course(edition):
+    out, files, _ = edition
+    for name in ("pyproject.toml", "README.md", "LICENSE", "flowkit/__init__.py", "binder/requirements.txt"):
+        assert name in files, name
+    for chapter in CHAPTERS:
+        assert chapter.path in files
+    for assignment in HOMEWORK:
+        folder = f"notebooks/homework/release/{assignment}"
+        assert f"{folder}/{assignment}.ipynb" in files
+        for table in (SOURCE / assignment).glob("*.csv"):
+            assert f"{folder}/{table.name}" in files, f"{assignment}: data table {table.name} not shipped"
+    assert [f for f in files if f.startswith("notebooks/homework/answers/")] == [
+        "notebooks/homework/answers/hw01_flux.md"
+    ]
+
+
+def test_edition_leaves_out_everything_instructors_keep(edition):
+    out, files, _ = edition
+    banned = (
+        "source/",
+        "GUIDE.md",
+        "grading/",
+        "grade.sh",
+        "nbgrader_config.py",
+        "feedback_filters.py",
+        "make_data.py",
+        "make_student_edition.py",
+        "tests/",
+        "benchmarks/",
+        "gradebook",
+        "autograded",
+    )
+    for name in files:
+        assert not any(b in name for b in banned), f"the students' edition contains {name}"
+
+
+def test_edition_homework_carries_no_solution_no_hidden_test_no_hidden_value(edition):
+    out, files, _ = edition
+    literals = _hidden_literals()
+    assert len(literals) >= 20, "too few hidden literals found: this scan would prove little"
+    scanned = 0
+    for name in files:
+        if not name.startswith("notebooks/homework/"):
+            continue  # the chapters and flowkit are public course material
+        text = (out / name).read_text(encoding="utf-8")
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            assert marker not in text, f"{name} contains {marker!r}"
+        for literal, forms in literals.items():
+            for form in forms:
+                hit = re.search(rf"(?<![\w.]){re.escape(form)}(?![\w])", text)
+                assert not hit, f"{name} contains {form!r}, a value from a hidden test ({literal})"
+        scanned += 1
+    assert scanned >= len(HOMEWORK) + 1
+
+
+def test_edition_notebooks_run_without_nbgrader(edition):
+    """Released notebooks need flowkit only: their setup runs, no cell imports nbgrader, and
+    each answer cell is the placeholder that tells the student to replace it."""
+    out, _, _ = edition
+    for assignment in HOMEWORK:
+        folder = out / "notebooks" / "homework" / "release" / assignment
+        nb = json.loads((folder / f"{assignment}.ipynb").read_text(encoding="utf-8"))
+        code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+        assert not any("nbgrader" in c for c in code)
+        ns = {}
+        with _in_folder(folder), contextlib.redirect_stdout(io.StringIO()):
+            exec(compile(code[0], f"{assignment}:setup", "exec"), ns)
+        assert "check" in ns
+        answers = [c for c in nb["cells"] if c["cell_type"] == "code" and _meta(c).get("solution")]
+        assert answers and all("raise NotImplementedError()" in _src(c) for c in answers)
+
+
+def test_edition_links_point_at_the_students_repository(edition):
+    out, _, _ = edition
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    assert "mybinder.org/v2/gh/example-school/pf-students/main" in readme
+    assert "students' edition" in readme
+    settings = (out / "flowkit" / "chapters.py").read_text(encoding="utf-8")
+    assert 'STUDENT_REPOSITORY = "example-school/pf-students"' in settings
+    for chapter in CHAPTERS:
+        assert "particle-flow/particle-flow" not in (out / chapter.path).read_text(encoding="utf-8")
+
+
+def test_edition_answers_page_shows_worked_answers_not_tests(edition):
+    out, _, _ = edition
+    page = (out / "notebooks" / "homework" / "answers" / "hw01_flux.md").read_text(encoding="utf-8")
+    assert "J_beam = current / (e * area)" in page and "four-vector" in page
+    assert "check." not in page
+
+
+def test_edition_refuses_to_overwrite_and_names_bad_options(edition, tmp_path):
+    _, _, tool = edition
+    (tmp_path / "mine.txt").write_text("a student's own file")
+    with pytest.raises(SystemExit, match="new or empty folder"):
+        tool.build(tmp_path)
+    assert (tmp_path / "mine.txt").read_text() == "a student's own file"
+    with pytest.raises(SystemExit, match="publish-answers must name"):
+        tool.build(tmp_path / "new", publish=("hw99",))
+    with pytest.raises(SystemExit, match="repository must be a GitHub owner/name"):
+        tool.build(tmp_path / "new", repository="not a repo")
