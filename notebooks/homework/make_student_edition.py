@@ -9,9 +9,10 @@ repository (or branch) made by this command::
         --branch main --publish-answers hw01_flux,hw02_ficks_law
 
 ``OUT_DIR`` must not exist yet (or be empty). It receives ``pyproject.toml``, ``LICENSE``,
-``flowkit/``, ``binder/``, the chapter notebooks of :data:`flowkit.chapters.CHAPTERS`, a
-student README, and ``notebooks/homework/release/<hw>/`` for every assignment: the notebooks
-that ``nbgrader generate_assignment`` writes (solutions replaced by ``raise
+``flowkit/``, ``binder/``, the chapter notebooks of :data:`flowkit.chapters.CHAPTERS` with the
+rest of ``notebooks/`` outside ``homework/`` (the notation page, say), a student README, and
+``notebooks/homework/release/<hw>/`` for every assignment: the notebooks that ``nbgrader
+generate_assignment`` writes (solutions replaced by ``raise
 NotImplementedError()``, hidden tests removed) with their data tables. The released notebooks
 need only ``flowkit`` to run, not nbgrader, so they open and run on Binder as shipped.
 
@@ -195,10 +196,15 @@ def build(out, repository=None, branch=None, publish=()):
             shutil.copy2(ROOT / name, out / name)
         for name in PACKAGE_DIRS:
             shutil.copytree(ROOT / name, out / name, ignore=JUNK)
-        (out / "notebooks").mkdir()
-        for chapter in chapters.CHAPTERS:
-            text = (ROOT / chapter.path).read_text(encoding="utf-8")
-            (out / chapter.path).write_text(_retarget(text, repository, branch), encoding="utf-8")
+        # the chapters and whatever else is public under notebooks/ (the notation page, figures),
+        # everything except the instructor's homework folder
+        shutil.copytree(
+            ROOT / "notebooks",
+            out / "notebooks",
+            ignore=shutil.ignore_patterns("homework", "*.csv", "*.nbi", "*.nbc", "__pycache__", ".ipynb_checkpoints"),
+        )
+        for page in [*(out / "notebooks").rglob("*.ipynb"), *(out / "notebooks").rglob("*.md")]:
+            page.write_text(_retarget(page.read_text(encoding="utf-8"), repository, branch), encoding="utf-8")
         for hw, folder in releases.items():
             shutil.copytree(folder, out / "notebooks" / "homework" / "release" / hw, ignore=JUNK)
         for hw in publish:
