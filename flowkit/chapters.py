@@ -105,7 +105,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "hw05_analogies",
         uses_numba=True,
     ),
-    Chapter(6, "06_applications", "Applications", "applications_app", "applications"),
+    Chapter(6, "06_applications", "Applications", "applications_app", "applications", "hw06_applications"),
 )
 
 #: Chapters that have a slider app, in course order.
