@@ -137,7 +137,9 @@ def _gate_N():
 
 def _gate_N_range():
     n_star = _gate_N()
-    return (0.55 * n_star, 1.8 * n_star)  # the slider moves in quarter decades (x1.78)
+    # the formula gives n_star; the slider moves in quarter decades (x1.78), so its first value past n_star
+    # may be up to 1.78 n_star (at p = 0.5, t = 100: n_star = 4.2e8, the slider's 5.6e8)
+    return (0.8 * n_star, 1.45 * n_star)
 
 
 def _match_hours():
