@@ -22,7 +22,7 @@ change in a constant cannot leave a stale number here.
 >>> q.kind, round(q.expected(), 4)
 ('predict', -0.1667)
 >>> sorted({q.chapter for q in inquiry.QUESTIONS})
-[1, 2, 3, 4, 5, 6]
+[0, 1, 2, 3, 4, 5, 6]
 """
 
 from __future__ import annotations
@@ -224,6 +224,22 @@ _SCHMIDT = "momentum and a solute diffuse by the same law at very different rate
 _SIXTH = "the magnetopause moves only as the -1/6 power of the wind's pressure"
 
 QUESTIONS = (
+    # ------------------------------------------------------------------ chapter 0 (a practice question)
+    Question(
+        "00.alphas",
+        "A 1 uA beam of alpha particles (charge 2e): how many particles per second?",
+        1e-6 / (2 * _E),
+        rtol=0.02,
+        unit="1/s",
+        misconception="a current counts charges, not particles",
+        name="alphas per second",
+        traps=(
+            (1e-6 / _E, "That is the number of elementary charges per second. Each alpha carries two of them."),
+            (2e-6 / _E, "Each alpha carries two charges, so fewer alphas than charges pass per second, not more."),
+        ),
+        hint="Particles per second = current / charge per particle.",
+        why="1e-6 A / (2 x 1.602e-19 C) = 3.1e12 alphas per second: half the proton count at the same current.",
+    ),
     # ------------------------------------------------------------------ chapter 1
     Question(
         "01.area",
@@ -911,6 +927,6 @@ def question(question_id):
 
 
 def for_chapter(number):
-    """All questions of chapter ``number`` (1-6), predictions first."""
+    """All questions of chapter ``number`` (0 is the start page's practice question), predictions first."""
     qs = [q for q in QUESTIONS if q.chapter == number]
     return sorted(qs, key=lambda q: q.kind != "predict")
