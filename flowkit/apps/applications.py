@@ -138,12 +138,12 @@ class ApplicationsApp(SliderApp):
         ax.legend(loc="upper right", fontsize="small")
 
         ax = self.ax_prof = fig.add_subplot(gs[1], label="nodal profile")
-        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady c(x) / ⟨c⟩")
+        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady n(x) / ⟨n⟩")
         ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="uniform (Pe → 0)")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(self._profile_floor, 10.0)
         ax.set_xlabel("x / L (the flow goes to 0)")
-        ax.set_ylabel("c / ⟨c⟩")
+        ax.set_ylabel("n / ⟨n⟩")
         ax.legend(loc="upper right", fontsize="small")
 
     def _redraw(self, p):
