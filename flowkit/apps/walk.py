@@ -190,7 +190,7 @@ class WalkApp(SliderApp):
                 + quantity("p t", v["msd_theory"], "sites²"),
                 f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,}, "
                 f"since the start = {int(crossings.sum()):,}; &nbsp; "
-                + quantity("Fick: (p/2)(n₀ − n₁)", expected, "particles/step"),
+                + quantity("Fick: (p/2)(N₀ − N₁)", expected, "particles/step"),
             ]
         )
 
