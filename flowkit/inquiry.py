@@ -251,7 +251,7 @@ QUESTIONS = (
             (
                 2.0,
                 "A bigger spot does not collect more particles: the current fixes how many arrive per second. "
-                "What does spreading the same particles over more area do to a count *per square metre*?",
+                "What does spreading the same particles over more area do to a count per square metre?",
             ),
             (1.0, "The particle rate per second stays the same, but the flux divides that rate by the area."),
         ),
@@ -268,7 +268,7 @@ QUESTIONS = (
             (
                 0.5,
                 "Less charge per particle does not mean a weaker beam: the meter fixes the charge per second, "
-                "so each particle carrying less charge means *more* particles per second.",
+                "so each particle carrying less charge means more particles per second.",
             ),
             (1.0, "The current is charge per second, not particles per second: the charge of each particle matters."),
         ),
@@ -314,7 +314,7 @@ QUESTIONS = (
         traps=(
             (
                 0.8,
-                "Moving does not thin the cloud: a box holding a fixed number of grains is *shorter* along the "
+                "Moving does not thin the cloud: a box holding a fixed number of grains is shorter along the "
                 "motion, so the same grains share a smaller volume.",
             ),
             (1.0, "Everybody agrees on the number of grains, but not on the volume they fill."),
@@ -359,7 +359,7 @@ QUESTIONS = (
         traps=(
             (
                 (5.0, 10.0),
-                "That is gamma, the factor by which the *density you see* has grown. The invariant "
+                "That is gamma, the factor by which the density you see has grown. The invariant "
                 "combines density and wind so that the growth cancels.",
             ),
         ),
@@ -407,7 +407,7 @@ QUESTIONS = (
         name="J(10 h) / J(1 h)",
         traps=(
             (0.1, "The gradient at the joint relaxes like 1/sqrt(t), not 1/t: the mixed zone widens like sqrt(t)."),
-            (1.0, "The concentration at the joint stays fixed, but the flux follows the *slope* there, which relaxes."),
+            (1.0, "The concentration at the joint stays fixed, but the flux follows the slope there, which relaxes."),
         ),
         hint="J(0, t) = (n_L - n_R)/2 sqrt(D/(pi t)).",
         why="J ~ t^(-1/2): 1/sqrt(10) = 0.32.",
@@ -435,7 +435,7 @@ QUESTIONS = (
         misconception=_DOWNHILL,
         name="sign of J",
         traps=(
-            (1.0, "After the swap the concentration *rises* towards +x at the joint; J = -D dn/dx then points to -x."),
+            (1.0, "After the swap the concentration rises towards +x at the joint; J = -D dn/dx then points to -x."),
         ),
         hint="Type +1 if the arrow points to +x (right), -1 if it points left.",
         why="The flux always runs from the richer bar to the poorer one, against the gradient.",
@@ -449,7 +449,7 @@ QUESTIONS = (
         name="annealing time",
         traps=(
             ((2.4, 2.55), "The width is sqrt(Dt), but two profiles are the same only when Dt itself is the same."),
-            ((0.15, 0.18), "At the colder temperature D is smaller, so you need *more* time, not less."),
+            ((0.15, 0.18), "At the colder temperature D is smaller, so you need more time, not less."),
         ),
         hint="Only the product D t matters. Read D at both temperatures off the readout.",
         why="D(900 C)/D(800 C) = exp[(Q/R)(1/T1 - 1/T2)], about 6: six hours at 800 C.",
@@ -474,10 +474,10 @@ QUESTIONS = (
             (
                 4.0,
                 "That would be a walker that always steps the same way. Left and right steps mostly cancel: "
-                "the *mean square* grows like the number of steps, the spread like its square root.",
+                "the mean square grows like the number of steps, the spread like its square root.",
             ),
         ),
-        hint="<x^2> = n p l^2: what happens to its square root?",
+        hint="<x^2> = M p l^2 (M ticks): what happens to its square root?",
         why="<x^2> grows like t, so the rms spread grows like sqrt(t): twice as far.",
     ),
     Question(
@@ -580,7 +580,7 @@ QUESTIONS = (
                 "density equals box 2's.",
             ),
             ("b", "Both boxes have the same density at the same T, so mu1 = mu2: no net flow, and S(t) stays flat."),
-            ("c", "Box 2 has fewer atoms *and* the same density: nothing drives atoms into it."),
+            ("c", "Box 2 has fewer atoms and the same density: nothing drives atoms into it."),
         ),
     ),
     Question(
@@ -610,7 +610,7 @@ QUESTIONS = (
         unit="meV",
         name="delta mu",
         traps=(
-            ((25.0, 26.5), "That is k_B T itself. mu depends on the *logarithm* of the pressure: multiply by ln 10."),
+            ((25.0, 26.5), "That is k_B T itself. mu depends on the logarithm of the pressure: multiply by ln 10."),
             (
                 (250.0, 265.0),
                 "mu grows with the logarithm of the pressure, not in proportion: ten times the pressure is k_B T ln 10.",
@@ -644,7 +644,7 @@ QUESTIONS = (
         rtol=0.01,
         misconception=_MU,
         name="final N1/N",
-        traps=((0.5, "Equal numbers are not equilibrium when the volumes differ: equal mu means equal *density*."),),
+        traps=((0.5, "Equal numbers are not equilibrium when the volumes differ: equal mu means equal density."),),
         hint="At equilibrium the densities match: N1/V1 = N2/V2.",
         why="Equal densities put 4/5 of the atoms in the four-times-larger box.",
     ),
@@ -654,11 +654,11 @@ QUESTIONS = (
         0.1,
         name="time factor",
         traps=(
-            (1.0, "The end state does not change, but the speed does: tau = 1/(G k_B T (1/N1* + 1/N2*))."),
+            (1.0, "The end state does not change, but the speed does: t_relax = 1/(G k_B T (1/N1* + 1/N2*))."),
             (10.0, "A larger valve empties faster, not slower."),
         ),
-        hint="tau is inversely proportional to G.",
-        why="tau ~ 1/G: ten times the conductance, a tenth of the time.",
+        hint="t_relax is inversely proportional to G.",
+        why="t_relax ~ 1/G: ten times the conductance, a tenth of the time.",
     ),
     Question(
         "04.try.helium",
@@ -692,7 +692,7 @@ QUESTIONS = (
         10.0,
         name="field factor",
         traps=(
-            (0.1, "Fewer ions carry less of the compensating ohmic current, so a *larger* field is needed: E ~ 1/K."),
+            (0.1, "Fewer ions carry less of the compensating ohmic current, so a larger field is needed: E ~ 1/K."),
         ),
         hint="E_sed = -eps zeta phi drho g/(eta K).",
         why="E_sed ~ 1/K: a tenth of the conductivity, ten times the field (more still, as zeta grows).",
@@ -781,7 +781,7 @@ QUESTIONS = (
         misconception="a viscous fluid is slow to respond",
         name="start-up time",
         traps=(
-            ((0.6, 0.75), "That is air. Glycerol has the larger nu, and nu is how fast momentum *diffuses*."),
+            ((0.6, 0.75), "That is air. Glycerol has the larger nu, and nu is how fast momentum diffuses."),
             ((9.0, 11.0), "That is water, for which worked problem 2 computed it."),
         ),
         hint="A larger kinematic viscosity spreads momentum faster.",
@@ -815,22 +815,22 @@ QUESTIONS = (
             (2.0 ** (-1.0 / 3.0), "The pressure goes as B^2, not B: r^-6, not r^-3."),
         ),
         hint="Balance (2 B0 (R_E/r)^3)^2/(2 mu0) against n m_p v^2 and solve for r.",
-        why="r ~ p^(-1/6): 2^(-1/6) = 0.89, only 11 % closer.",
+        why="r ~ P_dyn^(-1/6): 2^(-1/6) = 0.89, only 11 % closer.",
     ),
     Question(
         "06.exponent",
-        "r/R_E ~ p^a: the exponent a?",
+        "r/R_E ~ P_dyn^a: the exponent a?",
         -1.0 / 6.0,
         rtol=0.02,
         misconception=_SIXTH,
         name="a",
         traps=(
-            (1.0 / 6.0, "A stronger push moves the boundary *in*: the exponent is negative."),
+            (1.0 / 6.0, "A stronger push moves the boundary in: the exponent is negative."),
             (-1.0 / 3.0, "The dipole field falls as r^-3, but its pressure goes as B^2."),
             (-0.5, "The pressure of the field goes as r^-6, not r^-2."),
         ),
         hint="Magnetic pressure ~ B^2 ~ r^-6.",
-        why="p ~ r^-6, so r ~ p^(-1/6).",
+        why="P_dyn ~ r^-6, so r ~ P_dyn^(-1/6).",
     ),
     Question(
         "06.drying",
