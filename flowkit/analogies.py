@@ -15,10 +15,13 @@ No loop kernel lives here; the numerical Couette solver imports
 :mod:`flowkit.diffusion` (and thus numba) only when it is called.
 """
 
+import warnings
+
 import numpy as np
 from scipy import constants as _c
 from scipy.special import erfc, gamma, spence, zeta
 
+from . import _chunks, limits
 from ._validate import count, finite, nonnegative, positive
 
 __all__ = [
@@ -254,6 +257,16 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
     nu = positive("nu", nu, "a kinematic viscosity in m^2/s")
     cells = count("cells", cells, "grid points including both walls", minimum=3)
     steps = count("steps", steps, "time steps", minimum=1)
+    # Refused before anything is allocated: positions, velocity and the solver's
+    # buffers per cell (crank_nicolson's own estimate, 88 bytes, plus 16), and
+    # the step times (two float64 per step).
+    limits.check_memory(
+        "couette_startup_numerical",
+        [
+            ("cells", cells, 104 * cells, "the grid and the solver's buffers"),
+            ("steps", steps, 16 * (steps + 1), "the time of every step"),
+        ],
+    )
     if h is None:
         if t == 0:
             raise ValueError("t must be > 0 when h is None (the truncated depth 10 sqrt(nu t) would be zero); got 0.0")
@@ -273,8 +286,13 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
         # geometric steps from r = 1/2 up to t: every Fourier mode of the jump meets a few
         # steps with nu k^2 dt ~ 1, where Crank-Nicolson damps it (large-r steps barely do)
         times = np.concatenate(([0.0], np.geomspace(first, t, steps)))
-    for dt in np.diff(times):
-        u = diffusion.crank_nicolson(u, nu, dx, dt, 1, bc="fixed")
+    with warnings.catch_warnings(), _chunks.Progress(steps, "couette_startup_numerical", "step") as bar:
+        # The long graded steps are deliberate (see above): the solver's warning about
+        # large-r wiggles is answered by the short steps that precede them.
+        warnings.simplefilter("ignore", diffusion.OscillationWarning)
+        for dt in np.diff(times):
+            u = diffusion.crank_nicolson(u, nu, dx, dt, 1, bc="fixed")
+            bar.update(1)
     return y, np.asarray(u, dtype=float)
 
 
