@@ -64,7 +64,7 @@ def thermal_wavelength(mass, T):
 
 
 def chemical_potential_density(n, T, mass):
-    """Ideal-gas chemical potential from number density, ``kT ln(n Lambda^3)``.
+    """Ideal-gas chemical potential from number density, ``kT ln(n lambda^3)``.
 
     Parameters
     ----------
@@ -87,7 +87,7 @@ def chemical_potential_density(n, T, mass):
 
 
 def chemical_potential(P, T, mass):
-    """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n Lambda^3)``, ``n = P/(kT)``.
+    """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n lambda^3)``, ``n = P/(kT)``.
 
     Parameters
     ----------
@@ -141,7 +141,7 @@ def delta_mu(P1, P2, T):
 
 
 def sackur_tetrode(N, V, T, mass):
-    """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N Lambda^3)) + 5/2]``.
+    """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N lambda^3)) + 5/2]``.
 
     Parameters
     ----------
