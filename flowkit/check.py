@@ -646,7 +646,9 @@ def _hits(value, target, rtol):
     return abs(value - target) <= max(rtol * abs(target), 1e-12 if target == 0 else 0.0)
 
 
-def prediction(answer, expected, rtol=0.05, traps=(), hint="", why="", unit="", name="your prediction"):
+def prediction(
+    answer, expected, rtol=0.05, traps=(), hint="", why="", unit="", name="your prediction", blank="your prediction"
+):
     """Judge a numerical prediction (a number, a factor, an exponent) and coach.
 
     Unlike :func:`close`, this never raises for the student's answer: it
@@ -674,6 +676,9 @@ def prediction(answer, expected, rtol=0.05, traps=(), hint="", why="", unit="", 
         The unit the answer is in, for the messages.
     name : str
         What the number is, as the student knows it.
+    blank : str
+        What the placeholder stands for, in the "your turn" message
+        (``"your prediction"``, or ``"what you found"`` for a try-this).
 
     Returns
     -------
@@ -702,11 +707,11 @@ def prediction(answer, expected, rtol=0.05, traps=(), hint="", why="", unit="", 
         if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str)):
             raise ValueError(f"traps must hold (value, explanation) pairs; got {item!r}")
         checked_traps.append((_check_target("trap", item[0]), item[1]))
-    for arg, text in (("hint", hint), ("why", why), ("unit", unit), ("name", name)):
+    for arg, text in (("hint", hint), ("why", why), ("unit", unit), ("name", name), ("blank", blank)):
         _check_label(arg, text)
 
     if _is_blank(answer):
-        return _say(YOUR_TURN, "replace `...` with your prediction (a number), then run the cell again.")
+        return _say(YOUR_TURN, f"replace `...` with {blank} (a number), then run the cell again.")
     value = _coerce_number(answer)
     if value is None:
         return _say(NOT_QUITE, f"{name} should be one finite number (e.g. 2, 0.5 or -1/6); got {answer!r}.")
@@ -812,6 +817,7 @@ def _ask(question_id, answer, kind):
         why=question.why,
         unit=question.unit,
         name=question.name,
+        blank="your prediction" if kind == "predict" else "what you found",
     )
 
 
