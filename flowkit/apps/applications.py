@@ -121,10 +121,10 @@ class ApplicationsApp(SliderApp):
 
         ax = self.ax_vel = fig.add_subplot(gs[1], label="flow in drop")
         (self.flux_line,) = ax.semilogy([], [], "--", color=c[1], label="evaporation J/J(0)")
-        (self.vel_line,) = ax.semilogy([], [], color=c[0], label="outward flow v t_f/R")
+        (self.vel_line,) = ax.semilogy([], [], color=c[0], label="outward flow v t_f/R_d")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(1e-2, 1e2)
-        ax.set_xlabel("r / R")
+        ax.set_xlabel("r / R_d")
         ax.legend(loc="upper left", fontsize="small")
 
         ax = self.ax_pe = fig.add_subplot(gs[0], label="nodal")
