@@ -115,10 +115,12 @@ def test_front_and_back_matter(number):
 
 
 def test_notebook_calls_and_question_bank_agree():
-    used = {qid for _, _, qid, _ in ALL_CALLS}
-    bank = {q.id for q in inquiry.QUESTIONS if q.chapter >= 1}
+    start = [(0, kind, qid, var) for kind, qid, var, _ in _calls(NOTEBOOKS / "00_start_here.ipynb")]
+    assert [qid for _, _, qid, _ in start] == ["00.alphas"]  # the start page's practice question
+    used = {qid for _, _, qid, _ in ALL_CALLS + start}
+    bank = {q.id for q in inquiry.QUESTIONS}
     assert used == bank, (sorted(used - bank), sorted(bank - used))
-    for number, kind, qid, _ in ALL_CALLS:
+    for number, kind, qid, _ in ALL_CALLS + start:
         q = inquiry.question(qid)
         assert q.chapter == number and q.kind == kind, qid
 
