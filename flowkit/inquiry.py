@@ -674,7 +674,7 @@ QUESTIONS = (
     Question(
         "04.try.coupling",
         "L11 = 1, L22 = 0.6, L12 = L21: the largest coupling before red appears?",
-        (0.74, 0.80),
+        (0.74, 0.785),  # sqrt(0.6) = 0.7746; the slider (step 0.05) shows 0.75 last, 0.80 is already red
         name="largest L12",
         traps=(
             (

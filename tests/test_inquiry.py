@@ -249,6 +249,49 @@ def test_fermi_tenth_is_universal_in_density():
         assert ratio == pytest.approx(1.1, rel=1e-6)
 
 
+# --------------------------------------------------------------------------- the goals can be reached on the apps
+
+
+def test_try_this_goals_are_reached_on_the_sliders():
+    """Play the student: set each app to the accepted answer and read the goal off its readout values."""
+    import matplotlib.pyplot as plt
+
+    from flowkit import apps
+
+    try:
+        beam = apps.flux_app()
+        beam.update(current=inquiry.question("01.try.current").right_answer(), charge=1, area_mm2=1.0)
+        assert beam.values["flux"] == pytest.approx(1e18, rel=0.05)  # Try 1: the target flux
+        beam.update(beta=0.87)  # the slider's step is 0.01; sqrt(3)/2 = 0.866
+        assert inquiry.question("01.try.beta").right_answer() == pytest.approx(0.87, abs=0.005)
+        assert beam.values["gamma"] == pytest.approx(2.0, rel=0.02)  # Try 2: twice as dense
+        beam.update(beta=0.99)
+        ratio = beam.values["rest_density"] / beam.controls["n0"].value
+        assert ratio == pytest.approx(inquiry.question("01.try.invariant").right_answer(), rel=1e-9)
+
+        boxes = apps.entropy_app()
+        boxes.update(split=0.5, V_ratio=4.0, conductance=1e41, t_window=100.0)
+        share = boxes.values["N1_end"] / (boxes.values["N1_end"] + boxes.values["N2_end"])
+        assert share == pytest.approx(inquiry.question("04.try.split").right_answer(), rel=1e-3)
+
+        onsager = apps.entropy_app(view="Onsager")
+        low, high = inquiry.question("04.try.coupling").expected()
+        onsager.update(L11=1.0, L22=0.6, L12=0.75, L21=0.75)  # the slider's last value inside the range
+        assert low <= 0.75 <= high and onsager.values["sigma_T_min"] >= 0
+        onsager.update(L12=0.8, L21=0.8)  # the next one is outside it: red appears
+        assert 0.8 > high and onsager.values["sigma_T_min"] < 0
+
+        fermi = apps.analogies_app(view="Fermi effusion", n=2.65e28)
+        fermi.update(T=inquiry.question("05.try.fermi").right_answer() * fermi.values["T_F"])
+        assert fermi.values["ratio_to_cold"] == pytest.approx(1.10, rel=0.01)
+
+        wind = apps.applications_app(view="solar wind")
+        wind.update(n_cm3=inquiry.question("06.try.geo").right_answer(), v_kms=400.0)
+        assert wind.values["standoff_RE"] == pytest.approx(6.6, rel=0.01)
+    finally:
+        plt.close("all")
+
+
 # --------------------------------------------------------------------------- the check functions themselves
 
 
