@@ -108,7 +108,7 @@ def chemical_potential(P: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | n
     -------
     float or ndarray
         Chemical potential per particle in J (negative for a classical gas,
-        where ``n lambda^3 << 1``).
+        where ``n Lambda^3 << 1``).
 
     Examples
     --------
@@ -215,14 +215,14 @@ def two_reservoirs(
 
     The valve passes a particle current proportional to the chemical-potential
     difference, ``dN1/dt = -conductance (mu1 - mu2)``, with
-    ``mu_i = kT ln(N_i lambda^3 / V_i)``. Only the ratio of densities enters
+    ``mu_i = kT ln(N_i Lambda^3 / V_i)``. Only the ratio of densities enters
     ``mu1 - mu2``, so ``mass`` shifts both potentials equally and never changes
     the flow. The total ``N1 + N2`` is conserved and the total entropy rises
     monotonically to its maximum, reached when ``N1/V1 = N2/V2``.
 
     With ``f = N1/N`` and ``f* = V1/(V1 + V2)`` the ODE is
     ``df/dt = -(G k T / N) ln[f (1 - f*) / ((1 - f) f*)]``; near the end state it
-    decays as ``exp(-t/tau)`` with ``tau = N f* (1 - f*) / (G k T)``. The ODE
+    decays as ``exp(-t/t_relax)`` with ``t_relax = N f* (1 - f*) / (G k T)``. The ODE
     is separable, so it is solved by quadrature (see ``_relaxed_deviation``):
     about a millisecond whatever the time window, fast enough for a slider.
 
@@ -502,7 +502,7 @@ def barometric_density(
     """Number density in an isothermal column, ``n0 exp(-m g h / (k T))``.
 
     In equilibrium ``mu(h) + m g h`` is the same at every height, so
-    ``kT ln(n(h) lambda^3) = kT ln(n0 lambda^3) - m g h``: the density falls
+    ``kT ln(n(h) Lambda^3) = kT ln(n0 Lambda^3) - m g h``: the density falls
     with height and still no particles flow.
 
     Parameters
