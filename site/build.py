@@ -184,9 +184,12 @@ def homework_page() -> str:
     for name in HOMEWORK:
         chapter = by_name[name]
         path = HOMEWORK_STUDENT_PATH.format(name=name)
+        # raw <a> tags: MyST escapes the '&' of a markdown link's query twice ('&amp;amp;')
+        binder = html.escape(binder_url(path), quote=True)
+        hub = html.escape(nbgitpuller_url(path), quote=True)
         rows.append(
             f"| `{name}` | [{chapter.number} · {chapter.title}]({chapter.notebook}.ipynb) "
-            f"| [Binder]({binder_url(path)}) · [JupyterHub]({nbgitpuller_url(path)}) |"
+            f'| <a href="{binder}">Binder</a> · <a href="{hub}">JupyterHub</a> |'
         )
     return "\n".join(
         [
