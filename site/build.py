@@ -241,6 +241,7 @@ def config_yml() -> str:
                 "html_extra_path": ["_site_extra"],
                 "html_context": {"default_mode": "light"},
                 "html_css_files": ["flowkit-site.css"],
+                "html_js_files": ["flowkit-site.js"],
                 "html_show_sourcelink": False,
                 "mathjax_path": f"{JS}/mathjax/tex-mml-chtml.js",
                 "nb_execution_raise_on_error": True,
@@ -279,7 +280,8 @@ def write_book(book: Path, node_modules: Path) -> None:
     (book / "_toc.yml").write_text(toc_yml(), encoding="utf-8")
     static = book / "_site_static"
     static.mkdir()
-    shutil.copy2(HERE / "flowkit-site.css", static / "flowkit-site.css")
+    for name in ("flowkit-site.css", "flowkit-site.js"):
+        shutil.copy2(HERE / name, static / name)
     # the notebooks as they are in the repository (no outputs, no launch bar), for download
     (static / "notebooks").mkdir()
     for chapter in CHAPTERS:

@@ -36,7 +36,7 @@ WIDTHS = (360, 1920)
 
 # --------------------------------------------------------------------------- helpers
 def app_displays(chapter) -> int:
-    """How many app displays the chapter notebook makes (cells ending ``name = some_app(...); name``)."""
+    """How many app cells the chapter notebook has (cells ending ``name = some_app(...); name``)."""
     nb = json.loads((REPO / chapter.path).read_text(encoding="utf-8"))
     count = 0
     for cell in nb["cells"]:
@@ -62,6 +62,20 @@ def page_links(html_file: Path) -> list[dict]:
     parser = _Links()
     parser.feed(html_file.read_text(encoding="utf-8"))
     return parser.links
+
+
+def static_views(html_file: Path) -> int:
+    """How many outputs of the executed page are static apps (widget views of a ``flowkit-static`` box).
+
+    At least :func:`app_displays`: a cell whose last line is ``app.update(...)`` shows the app again.
+    """
+    text = html_file.read_text(encoding="utf-8")
+    state = json.loads(
+        re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', text, re.S).group(1)
+    )["state"]
+    views = re.findall(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', text, re.S)
+    static = {k for k, m in state.items() if "flowkit-static" in m["state"].get("_dom_classes", [])}
+    return sum(json.loads(v)["model_id"] in static for v in views)
 
 
 def wait_for_apps(page, expected: int) -> None:
@@ -230,11 +244,12 @@ def test_homework_links_reach_student_versions_only(built_site):
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_chapter_page(open_page, chapter, width, screenshot_dir):
+def test_chapter_page(built_site, open_page, chapter, width, screenshot_dir):
+    html, _, _ = built_site
     site = open_page(width)
     page = site.open(f"{chapter.notebook}.html")
-    expected = app_displays(chapter)
-    assert expected >= 1, "every chapter shows at least one app"
+    expected = static_views(html / f"{chapter.notebook}.html")
+    assert expected >= app_displays(chapter) >= 1, "every app cell of the chapter is a static app on the page"
     wait_for_apps(page, expected)
     wait_for_math(page)
     report = page.evaluate(
@@ -255,6 +270,11 @@ def test_chapter_page(open_page, chapter, width, screenshot_dir):
               const r = i.getBoundingClientRect();
               return {natural: i.naturalWidth, left: r.left, right: r.right, width: r.width, alt: i.alt};
             }),
+            wide: Array.from(document.querySelectorAll('body *'))
+              .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1 && el.offsetParent !== null
+                            && !el.closest('pre, .highlight, table, mjx-container')
+                            && !(el.parentElement && el.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+              .slice(0, 3).map(el => `${el.tagName}.${el.className}: ${(el.textContent || '').slice(0, 50)}`),
             math: document.querySelectorAll('mjx-container').length,
             dollars: (clone.textContent.match(/\\$[^$\\n]{1,80}\\$/g) || []).slice(0, 3),
             hidden_checks: Array.from(document.querySelectorAll('.cell'))
@@ -273,16 +293,17 @@ def test_chapter_page(open_page, chapter, width, screenshot_dir):
         assert img["natural"] > 0, img
         assert img["width"] > 0 and img["left"] >= left - 1 and img["right"] <= right + 1, (img, report["column"])
         assert len(img["alt"]) > 20, img
-    assert report["scrollWidth"] <= report["viewport"], "the page scrolls sideways"
+    assert report["scrollWidth"] <= report["viewport"], f"the page scrolls sideways: {report['wide']}"
     assert report["math"] > 0 and report["dollars"] == [], report["dollars"]
     assert report["hidden_checks"] and not any(report["hidden_checks"]), "hidden check cells must stay collapsed"
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=IDS)
-def test_static_scrubbers_switch_figure_and_readout(open_page, chapter):
+def test_static_scrubbers_switch_figure_and_readout(built_site, open_page, chapter):
+    html, _, _ = built_site
     site = open_page(1280)
     page = site.open(f"{chapter.notebook}.html")
-    wait_for_apps(page, app_displays(chapter))
+    wait_for_apps(page, static_views(html / f"{chapter.notebook}.html"))
     moved = 0
     apps = page.locator(".flowkit-static")
     for a in range(apps.count()):
@@ -303,12 +324,12 @@ def test_static_scrubbers_switch_figure_and_readout(open_page, chapter):
                 return img.get_attribute("src"), readout.inner_text(), panel.locator(".widget-readout").inner_text()
 
             before = state()
-            now, high = int(handle.get_attribute("aria-valuenow")), int(handle.get_attribute("aria-valuemax"))
+            now = handle.get_attribute("aria-valuenow")
+            at_end = float(now) == float(handle.get_attribute("aria-valuemax"))
             handle.focus()
-            page.keyboard.press("ArrowLeft" if now == high else "ArrowRight")
+            page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
             page.wait_for_function(
-                "([h, v]) => document.querySelectorAll('.noUi-handle') && h.getAttribute('aria-valuenow') != v",
-                arg=[handle.element_handle(), str(now)],
+                "([h, v]) => h.getAttribute('aria-valuenow') !== v", arg=[handle.element_handle(), now]
             )
             after = state()
             assert after[0] != before[0], "the figure did not change"
