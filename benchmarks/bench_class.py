@@ -34,6 +34,7 @@ global deadline (``--deadline``) ends the run early if needed. Needs ``jupyterhu
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import contextlib
 import datetime
@@ -251,6 +252,7 @@ class Move:
     bytes_down: int
     frames: int
     update_idle: float  # until the kernel is idle after the slider update (compute + redraw of data)
+    to_draw_event: float  # until the kernel's "draw" announcement arrived (nan: no frame asked)
 
 
 class Student:
@@ -270,6 +272,7 @@ class Student:
         self.frames = 0
         self.images = 0
         self.image_event = asyncio.Event()
+        self.last_draw_event = 0.0
         self.reader = None
         self.reconnects = 0
 
@@ -303,6 +306,7 @@ class Student:
         for attempt in range(tries):
             try:
                 self.ws = await websocket_connect(request, max_message_size=64 * MiB)
+                self.ws.stream.set_nodelay(True)  # as browsers do
                 break
             except (OSError, HTTPClientError) as err:
                 if attempt == tries - 1:
@@ -388,6 +392,8 @@ class Student:
                 self.models[comm_id].update(data.get("state", {}))
             elif method == "custom" and comm_id in self.canvases:
                 event = json.loads(data["content"]["data"]).get("type")
+                if event == "draw":
+                    self.last_draw_event = time.perf_counter()
                 if event == "draw" and not self.canvases[comm_id]:
                     self.canvases[comm_id] = True  # mpl.js: waiting_for_image
                     self.comm(comm_id, {"method": "custom", "content": {"type": "draw"}})
@@ -431,6 +437,10 @@ class Student:
                 },
             )
             await self.idle(msg_id, timeout)
+            # the reply comes on the shell channel, the idle status on iopub: either may be first
+            end = time.monotonic() + timeout
+            while msg_id not in self.replies and time.monotonic() < end:
+                await asyncio.sleep(0.01)
             reply = self.replies.get(msg_id, {})
             if reply.get("status") != "ok":
                 raise RuntimeError(f"{self.name}: cell failed ({reply.get('ename')}: {reply.get('evalue')})")
@@ -442,13 +452,37 @@ class Student:
     async def move(self, comm_id, value, timeout) -> Move:
         before_bytes, before_frames = self.bytes_down, self.frames
         start = time.perf_counter()
+        self.last_draw_event = 0.0
         msg_id = self.comm(comm_id, {"method": "update", "state": {"value": value}, "buffer_paths": []})
         await self.idle(msg_id, timeout)
         update_idle = time.perf_counter() - start
         await self.frames_settled(timeout)
         latency = time.perf_counter() - start
         self.models[comm_id]["value"] = value
-        return Move(latency, self.bytes_down - before_bytes, self.frames - before_frames, update_idle)
+        drew = self.last_draw_event - start if self.last_draw_event else float("nan")
+        return Move(latency, self.bytes_down - before_bytes, self.frames - before_frames, update_idle, drew)
+
+    async def evaluate(self, code: str, expression: str, timeout: float):
+        """Run ``code`` silently and return ``expression``'s repr (user_expressions, as a frontend does)."""
+        msg_id = self._send(
+            "execute_request",
+            {
+                "code": code,
+                "silent": True,
+                "store_history": False,
+                "user_expressions": {"x": expression},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
+        await self.idle(msg_id, timeout)
+        end = time.monotonic() + timeout
+        while msg_id not in self.replies and time.monotonic() < end:
+            await asyncio.sleep(0.01)
+        value = self.replies.get(msg_id, {}).get("user_expressions", {}).get("x", {})
+        if value.get("status") != "ok":
+            raise RuntimeError(f"{self.name}: evaluating {expression!r} failed: {value}")
+        return value["data"]["text/plain"]
 
 
 def drag_plan(sliders, moves: int) -> list[tuple[str, float]]:
@@ -479,6 +513,36 @@ def drag_plan(sliders, moves: int) -> list[tuple[str, float]]:
                 value = int(round(value))
             plan.append((comm_id, value))
     return plan[:moves] if len(plan) >= moves else (plan * (moves // len(plan) + 1))[:moves]
+
+
+# Timers put around the kernel's parts of a move, for the student dragging alone: the app's
+# update (physics + artists + readout + the "draw" announcement), the whole ipympl draw on request
+# (render + diff + PNG + send), and within it the diff and PNG encoding and the send.
+PROFILE_CODE = """
+import time as _fk_t, json as _fk_json
+from flowkit.apps._base import SliderApp as _fk_S
+from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore as _fk_W
+import ipympl.backend_nbagg as _fk_nb
+_fk_prof = {}
+def _fk_wrap(cls, name, key):
+    orig = getattr(cls, name)
+    def timed(*a, **k):
+        t = _fk_t.perf_counter()
+        try:
+            return orig(*a, **k)
+        finally:
+            _fk_prof.setdefault(key, []).append(_fk_t.perf_counter() - t)
+    setattr(cls, name, timed)
+_fk_wrap(_fk_S, "_refresh", "app_update")
+_fk_wrap(_fk_nb.Canvas, "draw", "draw_on_request")
+_fk_wrap(_fk_W, "get_diff_image", "diff_and_png")
+_fk_wrap(_fk_nb.Canvas, "send_binary", "send_image")
+def _fk_summary():
+    import statistics
+    out = {k: (statistics.median(v) * 1e3, len(v)) for k, v in _fk_prof.items()}
+    _fk_prof.clear()
+    return _fk_json.dumps(out)
+"""
 
 
 def notebook_cells(chapter) -> list[str]:
@@ -627,8 +691,11 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
     direct: list[Move] = []
     if alive:
         s = alive[0]
+        await s.evaluate(PROFILE_CODE, "1", timeout)
         for comm_id, value in drag_plan(s.sliders(), moves):
             solo.append(await s.move(comm_id, value, timeout))
+        summary = await s.evaluate("", "_fk_summary()", timeout)
+        out["kernel_profile_ms"] = {k: v[0] for k, v in json.loads(ast.literal_eval(summary)).items()}
         port = server_port(procs[s.name]["server"][0]) if s.name in procs else None
         if port:
             await s.close()
@@ -661,6 +728,7 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
             "median_ms": statistics.median(lat) if lat else float("nan"),
             "p95_ms": pct(lat, 0.95),
             "update_idle_median_ms": statistics.median(m.update_idle * 1e3 for m in ms) if ms else float("nan"),
+            "draw_event_median_ms": statistics.median(m.to_draw_event * 1e3 for m in ms) if ms else float("nan"),
             "bytes_per_move": statistics.median(m.bytes_down for m in ms) if ms else float("nan"),
             "frames_per_move": statistics.median(m.frames for m in ms) if ms else float("nan"),
         }
@@ -678,6 +746,8 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
     out["server_uss_mib"] = statistics.fmean(u for _, u in server_mem) if server_mem else float("nan")
     out["kernels_seen"] = len(kernel_mem)
     c, a = out["crowd"], out["alone"]
+    prof = ", ".join(f"{k} {v:.1f}" for k, v in out.get("kernel_profile_ms", {}).items())
+    log(f"  {chapter.app}: alone: update idle {a['update_idle_median_ms']:.0f} ms, kernel parts (median ms): {prof}")
     log(
         f"  {chapter.app}: crowd median {c['median_ms']:.0f} ms p95 {c['p95_ms']:.0f} ms; alone {a['median_ms']:.0f} ms "
         f"(direct {out['direct']['median_ms']:.0f} ms); {c['bytes_per_move'] / 1e3:.1f} kB/move; "

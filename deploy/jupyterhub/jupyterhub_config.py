@@ -47,7 +47,11 @@ LECTURER = os.environ.get("FLOWKIT_LECTURER", "lecturer")
 c.Spawner.default_url = "/git-pull?" + nbgitpuller_url().split("?", 1)[1]
 # Each student's server starts through singleuser.sh, which seeds the student's own numba cache.
 c.Spawner.cmd = ["/bin/sh", str(HERE / "singleuser.sh")]
-c.Spawner.environment = {"FLOWKIT_WARM_NUMBA_CACHE": WARM_CACHE}
+# server-config/ holds the students' Jupyter server settings (kernel websocket without Nagle's delay).
+c.Spawner.environment = {
+    "FLOWKIT_WARM_NUMBA_CACHE": WARM_CACHE,
+    "JUPYTER_CONFIG_PATH": str(HERE / "server-config"),
+}
 
 # ----------------------------------------------------------------------------- per-student limits
 # Memory: one chapter's kernel <= 0.3 GiB and the server ~0.15 GiB (measured); the limit leaves room
