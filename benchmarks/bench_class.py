@@ -663,9 +663,16 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
             alive.append(s)
     log(f"  {chapter.app}: {len(alive)}/{len(students)} ran the chapter in {out['run_s']:.1f} s")
 
+    # numba code compiled by a student's kernel (not loaded from the seeded cache) is written to
+    # that student's own cache folder after the chapter started: count those files
+    wall0 = time.time() - out["run_s"]
+    compiled = [
+        f for f in (hub.root / "students").glob("*/.cache/flowkit-numba/**/*.nbc") if f.stat().st_mtime >= wall0
+    ]
+    out["numba_files_compiled"] = len(compiled)
+
     procs = classify(hub)
-    everyone = [p for d in procs.values() for p in d["server"] + d["kernels"]] + hub.processes()[:1]
-    everyone = list({p.pid: p for p in hub.processes()}.values())
+    everyone = hub.processes()  # hub, proxy, culler, servers, kernels: all CPU a move costs
 
     # ---- everyone drags at once
     crowd: list[Move] = []
