@@ -209,3 +209,114 @@ def test_two_students_run_chapter_one_and_drag_its_sliders(bench_class, tmp_path
     # the report a lecturer reads has the row
     assert "| 2 | 01_flux |" in bench_class.table(report)
     print(json.dumps({k: r[k] for k in ("crowd", "alone", "direct", "kernel_rss_mib")}, indent=1))
+
+
+# --------------------------------------------------------------------------- Zero to JupyterHub
+def z2jh_config():
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load((K8S_DIR / "config.yaml").read_text(encoding="utf-8"))
+
+
+def helm_merge(defaults, values):
+    """Helm's merge of user values over a chart's defaults: maps merge, anything else replaces, null deletes."""
+    out = dict(defaults)
+    for key, value in values.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = helm_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def z2jh_errors(values):
+    """What helm would refuse: ``values`` merged over the chart's defaults, against the chart's schema."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((K8S_DIR / "z2jh-values.schema.json").read_text(encoding="utf-8"))
+    defaults = json.loads((K8S_DIR / "z2jh-values.defaults.json").read_text(encoding="utf-8"))
+    defaults.pop("$comment")
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(defaults)) == []  # the copies belong together
+    validator = jsonschema.Draft7Validator(schema)
+    merged = helm_merge(defaults, values)
+    return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(merged)]
+
+
+def unknown_keys(values, node, path=""):
+    """Keys of ``values`` that the schema ``node`` does not name, down to free-form sections."""
+    import re
+
+    out = []
+    if not isinstance(values, dict) or "properties" not in node and "patternProperties" not in node:
+        return out
+    for key, value in values.items():
+        where = f"{path}.{key}" if path else key
+        sub = node.get("properties", {}).get(key)
+        if sub is None:
+            sub = next((s for p, s in node.get("patternProperties", {}).items() if re.search(p, key)), None)
+        if sub is None:
+            if node.get("additionalProperties", True) is False:
+                out.append(where)
+            continue
+        out += unknown_keys(value, sub, where)
+    return out
+
+
+def test_z2jh_config_is_valid_for_the_chart():
+    values = z2jh_config()
+    assert z2jh_errors(values) == []
+    schema = json.loads((K8S_DIR / "z2jh-values.schema.json").read_text(encoding="utf-8"))
+    assert "tag 4.4.0" in schema["$comment"]  # the chart version config.yaml names
+    assert "--version 4.4.0" in (K8S_DIR / "config.yaml").read_text(encoding="utf-8")
+    assert unknown_keys(values, schema) == []
+
+
+@pytest.mark.parametrize(
+    "path, key",
+    [
+        (("singleuser", "memory"), "limt"),  # a misspelt key
+        (("cull",), "timeout_seconds"),
+        (("scheduling", "userPlaceholder"), "replica"),
+        ((), "singleusers"),
+    ],
+)
+def test_z2jh_check_catches_a_misspelt_key(path, key):
+    values = z2jh_config()
+    node = values
+    for part in path:
+        node = node[part]
+    node[key] = 1
+    assert z2jh_errors(values), f"{'.'.join(path + (key,))} was accepted"
+    schema = json.loads((K8S_DIR / "z2jh-values.schema.json").read_text(encoding="utf-8"))
+    assert unknown_keys(values, schema) == [".".join(path + (key,))]
+
+
+def test_z2jh_config_matches_the_course_and_the_single_machine_recipe(monkeypatch):
+    values = z2jh_config()
+    user = values["singleuser"]
+    # same nbgitpuller link as flowkit.chapters builds from the student-repository setting
+    assert user["defaultUrl"] == "/git-pull?" + chapters.nbgitpuller_url().split("?", 1)[1]
+    # same per-student sizes as the single-machine recipe
+    pytest.importorskip("jupyterhub")
+    c = load_hub_config("trial", monkeypatch)
+    assert user["memory"] == {"limit": c.Spawner.mem_limit, "guarantee": c.Spawner.mem_guarantee}
+    assert user["cpu"] == {"limit": c.Spawner.cpu_limit, "guarantee": c.Spawner.cpu_guarantee}
+    assert values["cull"]["enabled"] is True and values["cull"]["timeout"] > 0
+    assert values["scheduling"]["userPlaceholder"]["enabled"] is True
+    assert values["scheduling"]["userPlaceholder"]["replicas"] > 0
+    # the image the Dockerfile builds has what cmd and the cache seeding need
+    dockerfile = (K8S_DIR / "Dockerfile").read_text(encoding="utf-8")
+    assert user["cmd"] == ["/bin/sh", "/opt/flowkit/singleuser.sh"]
+    assert "COPY deploy/jupyterhub/singleuser.sh /opt/flowkit/singleuser.sh" in dockerfile
+    assert "COPY binder/requirements.txt" in dockerfile and "warm_cache.py" in dockerfile
+    assert "FLOWKIT_WARM_NUMBA_CACHE=/opt/flowkit/numba-cache" in dockerfile
+    # hub.config is JupyterHub's own configuration: the traits it sets exist
+    from jupyterhub.app import JupyterHub
+    from jupyterhub.auth import Authenticator
+
+    for cls, traits in (
+        (JupyterHub, values["hub"]["config"]["JupyterHub"]),
+        (Authenticator, values["hub"]["config"]["Authenticator"]),
+    ):
+        for name in traits:
+            assert cls.class_traits(config=True).get(name) is not None, f"{cls.__name__}.{name}"
