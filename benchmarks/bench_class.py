@@ -38,6 +38,7 @@ import ast
 import asyncio
 import contextlib
 import datetime
+import functools
 import json
 import os
 import secrets
@@ -764,9 +765,10 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
 
 
 # --------------------------------------------------------------------------- driver
-async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=print, warm_cache=True) -> dict:
+async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=None, warm_cache=True) -> dict:
     """Run the whole benchmark under ``root``; always stops the hub. Returns the results dict."""
     deadline = time.monotonic() + deadline_s
+    log = log or functools.partial(print, flush=True)
     report = {
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": {"cpus": os.cpu_count(), "load_at_start": os.getloadavg()},

@@ -131,7 +131,8 @@ else:
     if hasattr(os, "getuid") and os.getuid() == 0:
         c.Spawner.args.append("--allow-root")
     c.JupyterHub.bind_url = os.environ.get("FLOWKIT_HUB_BIND_URL", "http://127.0.0.1:8000")
-    # the proxy from npm may live outside PATH
-    proxy = os.environ.get("CONFIGURABLE_HTTP_PROXY") or shutil.which("configurable-http-proxy")
-    if proxy:
-        c.ConfigurableHTTPProxy.command = [proxy]
+
+# The proxy from npm (hub.sh install puts it in /opt/flowkit/proxy, outside PATH).
+proxy = os.environ.get("CONFIGURABLE_HTTP_PROXY") or shutil.which("configurable-http-proxy")
+if proxy:
+    c.ConfigurableHTTPProxy.command = [proxy]
