@@ -40,6 +40,7 @@ import contextlib
 import datetime
 import functools
 import json
+import math
 import os
 import secrets
 import shutil
@@ -197,14 +198,17 @@ c.JupyterHub.load_roles.append({{
         except psutil.NoSuchProcess:
             return []
 
-    def stop(self, timeout: float = 30.0) -> list[int]:
-        """SIGTERM the hub's process group, then SIGKILL what is left; returns pids that had to be killed."""
+    def stop(self, timeout: float = 60.0) -> list[int]:
+        """SIGTERM the hub (it stops servers, services and proxy), then SIGKILL whatever is left.
+
+        Returns the pids that had to be killed. Signalling the whole group at once would make the hub
+        wait ~30 s for its services, which it cannot tell have already exited.
+        """
         if self.proc is None:
             return []
         group = self.proc.pid
         left = [p for p in self.processes()]
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(group, signal.SIGTERM)
+        self.proc.send_signal(signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.proc.wait(timeout)
         gone, alive = psutil.wait_procs(left, timeout=5)
@@ -500,7 +504,7 @@ def drag_plan(sliders, moves: int) -> list[tuple[str, float]]:
         log = s["_model_name"] == "FloatLogSliderModel"
         base = float(s.get("base", 10.0))
         x = float(s["value"])
-        x = __import__("math").log(x, base) if log else x
+        x = math.log(x, base) if log else x
         direction = 1.0 if x + (per // 2) * step <= hi else -1.0
         path = []
         for k in range(per):
@@ -850,6 +854,59 @@ def verdict(report) -> list[str]:
     return out
 
 
+# A Kubernetes node for the capacity note: 8 vCPU, 32 GiB (a common general-purpose cloud size),
+# of which the kubelet, system pods and the image cache keep back ~0.5 vCPU and ~2.5 GiB.
+NODE = {"vcpu": 8, "gib": 32, "usable_vcpu": 7.5, "usable_gib": 29.5}
+
+
+def capacity(report, classes=(50, 200, 1000), target_s=0.25, dragging=(1.0, 0.25)) -> str:
+    """Nodes needed per class size, from the measured memory and CPU per student (markdown, arithmetic shown).
+
+    CPU: every dragging student sends the next step when the previous frame is back, so with
+    ``d`` students dragging, each move costing ``c`` CPU-seconds (kernel, server, proxy, hub) and
+    a move taking ``t`` seconds, the demand is ``d * c / t`` cores; a median of ``target_s`` needs
+    ``cores >= d * c / target_s``. Memory: what the scheduler reserves is the guarantee (512 MiB),
+    checked against the measured RSS of a server plus the largest chapter kernel.
+    """
+    n_max = max(report["sizes"], key=int)
+    size = report["sizes"][n_max]
+    chapters = size["chapters"]
+    worst_app = max(chapters, key=lambda a: chapters[a]["crowd"]["cpu_s_per_move"])
+    c = chapters[worst_app]["crowd"]["cpu_s_per_move"]
+    mean_c = statistics.fmean(ch["crowd"]["cpu_s_per_move"] for ch in chapters.values())
+    server = statistics.fmean(ch["server_rss_mib"] for ch in chapters.values())
+    kernel = max(ch["kernel_rss_mean_mib"] for ch in chapters.values())
+    guarantee_mib = 512
+    per_node_mem = int(NODE["usable_gib"] * 1024 // guarantee_mib)
+    lines = [
+        f"Measured with N = {n_max} students dragging at once ({report['date']}):",
+        f"- CPU per slider move (all processes of the hub): mean over chapters {mean_c * 1e3:.0f} ms, "
+        f"costliest chapter {by_app(worst_app).notebook} c = {c * 1e3:.0f} ms.",
+        f"- Memory per student: server {server:.0f} MiB + largest chapter kernel {kernel:.0f} MiB (RSS) "
+        f"= {server + kernel:.0f} MiB, under the {guarantee_mib} MiB guarantee.",
+        "",
+        f"Node: {NODE['vcpu']} vCPU / {NODE['gib']} GiB, usable {NODE['usable_vcpu']} vCPU / {NODE['usable_gib']} GiB.",
+        f"- by memory: {NODE['usable_gib']} GiB / {guarantee_mib} MiB = {per_node_mem} students per node;",
+    ]
+    for frac in dragging:
+        per_node_cpu = NODE["usable_vcpu"] * target_s / (frac * c)
+        lines.append(
+            f"- by CPU with {frac:.0%} of the class dragging at once, median move <= {target_s * 1e3:.0f} ms: "
+            f"{NODE['usable_vcpu']} x {target_s} s / ({frac} x {c:.3f} s) = {per_node_cpu:.1f} students per node;"
+        )
+    lines += ["", "| students | " + " | ".join(f"nodes, {f:.0%} dragging" for f in dragging) + " |"]
+    lines.append("|---|" + "---|" * len(dragging))
+    for n in classes:
+        cells = []
+        for frac in dragging:
+            per_node = min(per_node_mem, NODE["usable_vcpu"] * target_s / (frac * c))
+            cells.append(f"ceil({n} / {per_node:.1f}) = {math.ceil(n / per_node)}")
+        lines.append(f"| {n} | " + " | ".join(cells) + " |")
+    lines.append("")
+    lines.append("(plus one small node for the hub, proxy and user scheduler)")
+    return "\n".join(lines)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", default="1,5,10,20", help="comma-separated class sizes")
@@ -880,6 +937,9 @@ def main(argv=None):
     print()
     print("\n".join(verdict(report)))
     print(f"every process stopped: {report['stopped_cleanly']}; deadline hit: {report['deadline_hit']}")
+    if report["sizes"] and all(size["chapters"] for size in report["sizes"].values()):
+        print()
+        print(capacity(report))
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str))
     return report

@@ -75,15 +75,18 @@ wait_up() {
 stop() {
     local pid
     if ! pid=$(hub_pid); then echo "not running"; rm -f "$PIDFILE"; return 0; fi
-    # SIGTERM to the hub's process group: JupyterHub stops every student's server and the proxy
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid"
-    for _ in $(seq 1 60); do
-        kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; echo "stopped"; return 0; }
+    # SIGTERM to the hub alone: it stops every student's server, the idle culler and the proxy
+    # itself (signalling them all at once would leave it waiting ~30 s for processes already gone).
+    kill -TERM "$pid"
+    for _ in $(seq 1 120); do
+        kill -0 "$pid" 2>/dev/null || break
         sleep 0.5
     done
-    echo "the hub did not stop within 30 s: killing it" >&2
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
+    if kill -0 "$pid" 2>/dev/null; then echo "the hub did not stop within 60 s: killing it" >&2; fi
+    # anything left in the hub's process group (nothing, normally)
+    kill -KILL -- "-$pid" 2>/dev/null || true
     rm -f "$PIDFILE"
+    echo "stopped"
 }
 
 status() {
@@ -98,14 +101,16 @@ status() {
 
 trial() {
     # Everything as you, on 127.0.0.1 only, no limits; the course from this checkout.
-    local python="${PYTHON:-python3}"
+    local python
+    python="$(command -v "${PYTHON:-python3}")" || die "${PYTHON:-python3} not found"
+    python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"  # absolute: we cd below
     "$python" -c "import jupyterhub, flowkit" 2>/dev/null ||
         die "$python lacks JupyterHub or flowkit: pip install -e '$REPO[hub]' first (or set PYTHON)"
     local state="${FLOWKIT_STATE:-${TMPDIR:-/tmp}/flowkit-hub-trial}"
     mkdir -p "$state/students"
     cd "$state"
-    echo "trial hub on http://127.0.0.1:8000 (any name, any password; '${FLOWKIT_LECTURER:-lecturer}' is admin). Ctrl-C stops it."
-    PATH="$(dirname "$(command -v "$python")"):$PATH" \
+    echo "trial hub on ${FLOWKIT_HUB_BIND_URL:-http://127.0.0.1:8000} (any name, any password; '${FLOWKIT_LECTURER:-lecturer}' is admin). Ctrl-C stops it."
+    PATH="$(dirname "$python"):$PATH" \
         FLOWKIT_HUB_MODE=trial \
         FLOWKIT_COURSE_DIR="$REPO/notebooks" \
         FLOWKIT_STUDENTS_DIR="$state/students" \
