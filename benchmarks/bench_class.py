@@ -594,12 +594,28 @@ def server_port(proc: psutil.Process) -> int | None:
     return None
 
 
-def cpu_seconds(procs) -> float:
-    total = 0.0
+def role(proc: psutil.Process) -> str:
+    """Which part of the hub a process is: kernel, server, proxy or hub (hub and its services)."""
+    try:
+        cmd = " ".join(proc.cmdline())
+    except (psutil.NoSuchProcess, psutil.AccessDenied):
+        return "hub"
+    if "ipykernel" in cmd:
+        return "kernel"
+    if "singleuser" in cmd:
+        return "server"
+    if "configurable-http-proxy" in cmd or proc.name() == "node":
+        return "proxy"
+    return "hub"
+
+
+def cpu_seconds(procs) -> dict[str, float]:
+    """CPU seconds (user + system) used so far, summed per role."""
+    total = {"kernel": 0.0, "server": 0.0, "proxy": 0.0, "hub": 0.0}
     for p in procs:
         with contextlib.suppress(psutil.NoSuchProcess):
             t = p.cpu_times()
-            total += t.user + t.system
+            total[role(p)] += t.user + t.system
     return total
 
 
@@ -691,7 +707,8 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
 
     dragged = await asyncio.gather(*(drag(s) for s in alive), return_exceptions=True)
     wall = time.perf_counter() - w0
-    cpu_crowd = cpu_seconds(everyone) - cpu0
+    cpu1 = cpu_seconds(everyone)
+    cpu_crowd = {k: cpu1[k] - cpu0[k] for k in cpu1}
     for s, r in zip(alive, dragged):
         if isinstance(r, Deadline):
             raise r
@@ -746,7 +763,8 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
         }
 
     out["crowd"] = stats(crowd)
-    out["crowd"]["cpu_s_per_move"] = cpu_crowd / max(len(crowd), 1)
+    out["crowd"]["cpu_s_per_move"] = sum(cpu_crowd.values()) / max(len(crowd), 1)
+    out["crowd"]["cpu_ms_per_move_by_role"] = {k: v * 1e3 / max(len(crowd), 1) for k, v in cpu_crowd.items()}
     out["crowd"]["wall_s"] = wall
     out["alone"] = stats(solo)
     out["direct"] = stats(direct)
@@ -759,6 +777,8 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
     out["kernels_seen"] = len(kernel_mem)
     c, a = out["crowd"], out["alone"]
     prof = ", ".join(f"{k} {v:.1f}" for k, v in out.get("kernel_profile_ms", {}).items())
+    split = ", ".join(f"{k} {v:.1f}" for k, v in c["cpu_ms_per_move_by_role"].items())
+    log(f"  {chapter.app}: crowd CPU ms per move by process: {split}")
     log(f"  {chapter.app}: alone: update idle {a['update_idle_median_ms']:.0f} ms, kernel parts (median ms): {prof}")
     log(
         f"  {chapter.app}: crowd median {c['median_ms']:.0f} ms p95 {c['p95_ms']:.0f} ms; alone {a['median_ms']:.0f} ms "

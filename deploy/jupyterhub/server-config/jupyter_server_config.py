@@ -2,11 +2,13 @@
 #
 # A slider move is a handful of small websocket messages each way (the widget update, "busy",
 # the readout, the figure's "draw" announcement, "idle", then the draw request and the image).
-# jupyter_server leaves Nagle's algorithm on for the kernel websocket, so each small message
-# that follows an unacknowledged one waits for the browser's delayed ACK: 40 ms on Linux, twice
-# per move. Measured by benchmarks/bench_class.py on this machine: an empty cell's round trip
-# 48 ms with Nagle, 7 ms without; a chapter's slider move ~100 ms -> see deploy/README.md.
-# Browsers already send with TCP_NODELAY; this sets it on the server's side of the socket.
+# jupyter_server leaves Nagle's algorithm on for the kernel websocket, so a small message that
+# follows an unacknowledged one can wait for the client's delayed ACK (40 ms on Linux).
+# Measured with the load test's Python websocket client (benchmarks/bench_class.py): an empty
+# cell's round trip 48 ms with Nagle, 7 ms without; a slider move's wait for the kernel to go
+# idle 48 -> 9 ms. In JupyterLab in Chromium the key-press-to-readout time was ~28 ms with and
+# without this setting (one chapter, busy machine), so browsers may avoid the stall; for every
+# client that does not, this removes it, and it costs nothing.
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 c = get_config()  # noqa: F821 - provided by the Jupyter server when it loads this file
