@@ -7,7 +7,7 @@ reported. Ratios compare runs made in this same process, interleaved, so a busy
 machine slows both sides alike (though a loaded memory bus hurts the
 allocation-heavy NumPy side more, which flatters the ratio).
 
-Cases (the targets from the design):
+Cases (the speed-up each must reach):
 
 * FTCS 1D, 200 cells, 1000 steps: numba vs NumPy slicing (>= 10x)
 * FTCS 2D, 256 x 256 cells, 200 steps: numba vs NumPy slicing (>= 15x)

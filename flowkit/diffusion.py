@@ -708,3 +708,35 @@ def diffuse_2d(c0, D, dx, dt, steps, bc="noflux"):
         return c
     kernel = _ftcs_2d_kernel if _jit.HAVE_NUMBA else _ftcs_2d_numpy
     return _in_pieces(kernel, c, r, steps, _BC_CODE[bc], _CELL_STEPS_PER_CALL_2D, "diffuse_2d")
+
+
+def ftcs_steps(t, D, dx, dim=1):
+    """The fewest equal explicit (FTCS) steps that reach time ``t`` stably.
+
+    Parameters
+    ----------
+    t : float
+        Time to reach, s (> 0).
+    D : float
+        Diffusion coefficient, m^2/s (>= 0).
+    dx : float
+        Cell width, m (> 0).
+    dim : int
+        Number of space dimensions (1, 2 or 3).
+
+    Returns
+    -------
+    steps : int
+        ceil(t / dt_max) (at least 1), dt_max = :func:`stable_dt` (D, dx, dim).
+    dt : float
+        t / steps, s: never above dt_max, and steps * dt = t.
+
+    >>> ftcs_steps(5.0, 2e-6, 2e-4)   # dt_max = (2e-4)^2 / (2 * 2e-6) = 0.01 s
+    (500, 0.01)
+    """
+    t = _v.positive("t", t, "a time in s")
+    dt_max = stable_dt(D, dx, dim)
+    if np.ndim(t) or np.ndim(dt_max):
+        raise ValueError(f"t, D and dx must be single numbers here; got t={t!r}, D={D!r}, dx={dx!r}")
+    steps = 1 if math.isinf(dt_max) else max(math.ceil(t / dt_max), 1)
+    return steps, t / steps
