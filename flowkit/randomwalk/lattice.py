@@ -533,7 +533,7 @@ def _numpy_lattice_gas_2d(c0, t, p, periodic, rng, bar):
 
 
 def warm_up():
-    """Load the lattice-gas kernels (both 1D variants) and the solver behind the master equation."""
+    """Load the lattice-gas kernels (serial, parallel, tile by tile, 2D) and the solver behind the master equation."""
     if not _jit.HAVE_NUMBA:
         return
     counts = np.full(8, 10, dtype=np.int64)
@@ -541,6 +541,7 @@ def warm_up():
     for kernel in (_lattice_gas_serial, _lattice_gas_parallel):
         kernel(counts, 0, 3, 0.5, False, 1, key, np.zeros(3, np.int64), 2, 2)
     lattice_gas_2d(np.full((3, 3), 10), 3, 0.5, seed=0)
+    master_equation([0.0, 1.0, 0.0], 2, 0.5)  # the explicit solver's kernel
     nxt = counts.copy()
     for kernel in (_gas_tiles_serial, _gas_tiles_parallel):
         kernel(0, 2, 2, 0, counts, nxt, 0.5, False, 1, key, np.zeros(3, np.int64))
