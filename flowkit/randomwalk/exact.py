@@ -16,7 +16,7 @@ against a value worked out independently.
 
 import numpy as np
 
-from flowkit import _validate
+from flowkit import _validate, limits
 
 from ._inputs import generator, walk_args
 
@@ -57,7 +57,9 @@ def diffusion_coefficient(p, ell, tau):
     p = _validate.probability("p", p, "hop probability per step")
     ell = _validate.positive("ell", ell, "lattice spacing in m")
     tau = _validate.positive("tau", tau, "time step in s")
-    return p * ell**2 / (2.0 * tau)
+    _validate.broadcast(p=p, ell=ell, tau=tau)
+    D = np.asarray(p) * np.asarray(ell) ** 2 / (2.0 * np.asarray(tau))  # float64: an overflow is inf, then named
+    return _validate.result(D, p=p, ell=ell, tau=tau)
 
 
 def gate_flux(count_left, count_right, p, tau, area):
@@ -99,7 +101,11 @@ def gate_flux(count_left, count_right, p, tau, area):
     p = _validate.probability("p", p, "hop probability per step")
     tau = _validate.positive("tau", tau, "time step in s")
     area = _validate.positive("area", area, "gate area in m^2")
-    return 0.5 * p * (count_left - count_right) / (tau * area)
+    inputs = dict(count_left=count_left, count_right=count_right, p=p, tau=tau, area=area)
+    _validate.broadcast(**inputs)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # judged by result()
+        J = 0.5 * np.asarray(p) * (np.asarray(count_left) - count_right) / (np.asarray(tau) * area)
+    return _validate.result(J, **inputs)
 
 
 def exact_displacement_pmf(steps, p):
@@ -133,8 +139,10 @@ def exact_displacement_pmf(steps, p):
     ([-1, 0, 1], [0.25, 0.5, 0.25])
     """
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     size = 2 * t + 1
+    # the displacements, the probabilities and the FFT's work arrays: about 5 float64 per point
+    limits.check_memory("exact_displacement_pmf", [("steps", t, 40 * size, "5 float64 per displacement")])
     k = 2.0 * np.pi * np.fft.rfftfreq(size)
     phi = (1.0 - p + p * np.cos(k)) ** t
     pmf = np.fft.irfft(phi, n=size)
@@ -181,6 +189,7 @@ def sample_final_displacements(n_walkers, steps, p, seed=None):
     ((5,), True)
     """
     n, t, p = walk_args(n_walkers, steps, p)
+    limits.check_memory("sample_final_displacements", [("n_walkers", n, 32 * n, "4 int64 per walker")])
     rng = generator(seed)
     moves = rng.binomial(t, p, size=n).astype(np.int64)
     rights = rng.binomial(moves, 0.5).astype(np.int64)
@@ -220,6 +229,8 @@ def sample_final_histogram(n_walkers, steps, p, seed=None):
     ([-3, -2, -1, 0, 1, 2, 3], 1000000000)
     """
     n, t, p = walk_args(n_walkers, steps, p)
+    # the exact pmf (5 float64 per displacement) and the counts (1 int64 each)
+    limits.check_memory("sample_final_histogram", [("steps", t, 48 * (2 * t + 1), "6 numbers per displacement")])
     x, pmf = exact_displacement_pmf(t, p)
     rng = generator(seed)
     return x, rng.multinomial(n, pmf).astype(np.int64)
