@@ -514,7 +514,7 @@ def call(func, kwargs):
     previous = signal.signal(signal.SIGPROF, _over_budget)  # SIGALRM belongs to pytest-timeout
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an overflow warning before a ValueError is fine
+            warnings.simplefilter("ignore")  # an overflow warning before a ValueError, or OscillationWarning, is fine
             signal.setitimer(signal.ITIMER_PROF, BUDGET_S)
             try:
                 return "ok", func(**kwargs)
