@@ -534,9 +534,9 @@ def effusion_flux_fd(n: ArrayLike, mass: ArrayLike, T: ArrayLike, g: int = 2) ->
     over speed,
     ``n = (g m^3/(2 pi hbar)^3) 4 pi int v^2 f dv`` and
     ``flux = (g m^3/(2 pi hbar)^3) pi int v^3 f dv``,
-    which in Fermi-Dirac integrals read ``n = g F_{1/2}(eta) / lambda^3`` and
+    which in Fermi-Dirac integrals read ``n = g F_{1/2}(eta) / Lambda^3`` and
     ``flux = n sqrt(kT / (2 pi m)) F_1(eta) / F_{1/2}(eta)``, with
-    ``eta = mu/(kT)`` and ``lambda`` the thermal wavelength. ``eta`` is found
+    ``eta = mu/(kT)`` and ``Lambda`` the thermal wavelength. ``eta`` is found
     from ``n`` by Newton's method; ``F_1`` is exact (a dilogarithm).
 
     Limits (tested): ``kT << E_F`` gives ``(3/16) n v_F`` and ``kT >> E_F``

@@ -139,7 +139,7 @@ def coffee_ring_velocity(r: ArrayLike, R: ArrayLike, t: ArrayLike, t_f: ArrayLik
     Mass conservation for the film ``h(r, t) = theta(t) (R^2 - r^2) / (2R)``
     with the pinned contact line, the flux of :func:`coffee_ring_flux` and
     ``theta`` falling linearly to 0 at ``t_f``, gives
-    (Deegan et al., Phys. Rev. E 62, 756 (2000), the lambda = 1/2 case)
+    (Deegan et al., Phys. Rev. E 62, 756 (2000), the case of evaporation exponent 1/2)
     ``v = R / (4 (t_f - t)) * [(1 - r~^2)^(-1/2) - (1 - r~^2)] / r~``,
     ``r~ = r / R``. It vanishes at the centre, diverges at the rim, and
     speeds up as the drop thins.

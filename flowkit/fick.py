@@ -169,3 +169,37 @@ def interface_flux(t: ArrayLike, D: ArrayLike, c_left: ArrayLike, c_right: Array
     _v.broadcast(t=t, D=D, c_left=c_left, c_right=c_right)
     J = (0.5 * c_left - 0.5 * c_right) * np.sqrt(D / (np.pi * t))
     return _v.result(J, t=t, D=D, c_left=c_left, c_right=c_right)
+
+
+class StepLadder:
+    """States of an explicit solver after k steps, kept every ``every`` steps.
+
+    A slider that moves a time back and forth asks for the state after k steps
+    again and again. ``at(k, advance)`` starts from the last kept state at or
+    below k, so a move costs at most one interval of ``every`` steps once the
+    ladder is built. ``advance(state, n)`` must return the state n steps later
+    (e.g. a :func:`flowkit.diffusion.ftcs` call with D, dx, dt held fixed), so
+    the state after k steps is the same whatever kept state it is reached from.
+
+    >>> ladder = StepLadder(0, every=100)
+    >>> ladder.at(250, lambda state, n: state + n), sorted(ladder.states)
+    (250, [0, 100, 200])
+    """
+
+    def __init__(self, start, every):
+        self.every = _v.count("every", every, "steps between kept states", minimum=1)
+        self.states = {0: start}
+
+    def at(self, steps, advance):
+        """The state after ``steps`` steps (kept states are added on the way)."""
+        steps = _v.count("steps", steps, "a number of solver steps", minimum=0)
+        k = max(s for s in self.states if s <= steps)
+        state = self.states[k]
+        while (k // self.every + 1) * self.every <= steps:
+            nxt = (k // self.every + 1) * self.every
+            state = advance(state, nxt - k)
+            k = nxt
+            self.states[k] = state
+        if k < steps:
+            state = advance(state, steps - k)
+        return state

@@ -152,8 +152,8 @@ def check_memory(function, terms):
         The public function's name, for the message.
     terms : list of (argument, value, nbytes, what)
         The estimate, one term per argument it grows with: the argument's name,
-        the value passed (a string is shown as it is, e.g. "an array of shape
-        (3, 4)"), the bytes that argument costs, and what they hold.
+        the value passed (a string is shown as it is, a tuple as the shape of
+        an array), the bytes that argument costs, and what they hold.
 
     Raises
     ------
@@ -166,18 +166,21 @@ def check_memory(function, terms):
     >>> check_memory("walk", [("n_walkers", 10**12, 8 * 10**12, "one int64 position per walker")])
     Traceback (most recent call last):
     ...
-    ValueError: n_walkers = 1000000000000 would make walk() need about 7.28 TiB of memory (one int64 position per walker), more than flowkit's limit of 1 GiB. Use a smaller n_walkers, or raise the limit for this call: with flowkit.limits.allow(memory="8 TiB"): ...
+    ValueError: n_walkers = 1000000000000 would make walk() need about 7.28 TiB of memory (one int64 position per walker), more than flowkit's limit of 1 GiB. Make n_walkers smaller, or raise the limit for this call: with flowkit.limits.allow(memory="8 TiB"): ...
     """
     total = float(sum(term[2] for term in terms))
     limit = _limit
     if total <= limit:
         return total
     argument, value, _, what = max(terms, key=lambda term: term[2])
-    shown = value if isinstance(value, str) else repr(value)
+    if isinstance(value, tuple):
+        shown = f"an array of shape {value}"
+    else:
+        shown = value if isinstance(value, str) else repr(value)
     # Suggest a round size above the estimate, in the largest unit that fits.
     suggestion = format_size(2.0 ** math.ceil(math.log2(total)))
     raise ValueError(
         f"{argument} = {shown} would make {function}() need about {format_size(total)} of memory ({what}), "
-        f"more than flowkit's limit of {format_size(limit)}. Use a smaller {argument}, or raise the limit "
+        f"more than flowkit's limit of {format_size(limit)}. Make {argument} smaller, or raise the limit "
         f'for this call: with flowkit.limits.allow(memory="{suggestion}"): ...'
     )

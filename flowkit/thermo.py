@@ -108,7 +108,7 @@ def chemical_potential(P: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | n
     -------
     float or ndarray
         Chemical potential per particle in J (negative for a classical gas,
-        where ``n lambda^3 << 1``).
+        where ``n Lambda^3 << 1``).
 
     Examples
     --------
@@ -215,14 +215,14 @@ def two_reservoirs(
 
     The valve passes a particle current proportional to the chemical-potential
     difference, ``dN1/dt = -conductance (mu1 - mu2)``, with
-    ``mu_i = kT ln(N_i lambda^3 / V_i)``. Only the ratio of densities enters
+    ``mu_i = kT ln(N_i Lambda^3 / V_i)``. Only the ratio of densities enters
     ``mu1 - mu2``, so ``mass`` shifts both potentials equally and never changes
     the flow. The total ``N1 + N2`` is conserved and the total entropy rises
     monotonically to its maximum, reached when ``N1/V1 = N2/V2``.
 
     With ``f = N1/N`` and ``f* = V1/(V1 + V2)`` the ODE is
     ``df/dt = -(G k T / N) ln[f (1 - f*) / ((1 - f) f*)]``; near the end state it
-    decays as ``exp(-t/tau)`` with ``tau = N f* (1 - f*) / (G k T)``. The ODE
+    decays as ``exp(-t/t_relax)`` with ``t_relax = N f* (1 - f*) / (G k T)``. The ODE
     is separable, so it is solved by quadrature (see ``_relaxed_deviation``):
     about a millisecond whatever the time window, fast enough for a slider.
 
@@ -502,7 +502,7 @@ def barometric_density(
     """Number density in an isothermal column, ``n0 exp(-m g h / (k T))``.
 
     In equilibrium ``mu(h) + m g h`` is the same at every height, so
-    ``kT ln(n(h) lambda^3) = kT ln(n0 lambda^3) - m g h``: the density falls
+    ``kT ln(n(h) Lambda^3) = kT ln(n0 Lambda^3) - m g h``: the density falls
     with height and still no particles flow.
 
     Parameters
@@ -531,3 +531,44 @@ def barometric_density(
     inputs = dict(h=h, T=T, mass=mass, n0=n0, g=g)
     broadcast(**inputs)
     return result(np.asarray(n0) * np.exp(-np.asarray(mass) * g * np.asarray(h) / (k_B * np.asarray(T))), **inputs)
+
+
+def max_entropy_gain(N1, N2, V1, V2):
+    """Most entropy two ideal-gas boxes joined by a valve can make from the split (N1, N2), J/K.
+
+    The total Sackur-Tetrode entropy is largest at equal densities,
+    n_f = (N1 + N2) / (V1 + V2); the gain from the start to there is
+
+        S_eq - S(0) = k_B [N1 ln(n1 / n_f) + N2 ln(n2 / n_f)],   n_i = N_i / V_i.
+
+    The thermal-wavelength and 5/2 terms of Sackur-Tetrode cancel (the number of
+    atoms is conserved), so the gain depends on neither the temperature nor the
+    mass. Written this way, not as a difference of two totals of ~1e21 k_B, it
+    keeps its digits near equilibrium. Never negative (Gibbs' inequality).
+
+    Parameters
+    ----------
+    N1, N2 : float
+        Atoms in box 1 and box 2 at the start (>= 0, not both zero).
+    V1, V2 : float
+        Box volumes, m^3 (> 0).
+
+    Returns
+    -------
+    float
+        S_eq - S(0), J/K.
+
+    >>> f"{max_entropy_gain(0.7e20, 0.3e20, 4e-3 / 3, 2e-3 / 3) / k_B:.4g}"  # in units of k_B
+    '2.545e+17'
+    """
+    N1 = nonnegative("N1", N1, "a number of atoms")
+    N2 = nonnegative("N2", N2, "a number of atoms")
+    V1 = positive("V1", V1, "a volume in m^3")
+    V2 = positive("V2", V2, "a volume in m^3")
+    if np.any(np.asarray(N1) + np.asarray(N2) <= 0):
+        raise ValueError(f"N1 + N2 must be positive (atoms in the two boxes); got N1={N1!r}, N2={N2!r}")
+    from scipy.special import xlogy  # 0 ln 0 = 0: an empty box gains nothing of its own
+
+    n_f = (np.asarray(N1) + np.asarray(N2)) / (np.asarray(V1) + np.asarray(V2))
+    gain = xlogy(N1, np.asarray(N1) / V1 / n_f) + xlogy(N2, np.asarray(N2) / V2 / n_f)
+    return result(np.asarray(k_B * gain), N1=N1, N2=N2, V1=V1, V2=V2)

@@ -71,7 +71,9 @@ from ._inputs import N_CHUNKS
 from .exact import (
     diffusion_coefficient,
     exact_displacement_pmf,
+    gate_crossings_sd,
     gate_flux,
+    msd_from_counts,
     sample_final_displacements,
     sample_final_histogram,
 )
@@ -80,6 +82,8 @@ __all__ = [
     "N_CHUNKS",
     "diffusion_coefficient",
     "gate_flux",
+    "gate_crossings_sd",
+    "msd_from_counts",
     "walk",
     "msd",
     "lattice_gas",

@@ -20,8 +20,17 @@ from flowkit import _validate, limits
 
 from ._inputs import generator, walk_args
 
+# Peak bytes per displacement (2 steps + 1 of them) and per walker, measured with
+# tracemalloc and rounded up: the FFT's buffers and the pmf's clean-up copies
+# (25), plus the multinomial counts (32); three int64 arrays per walker (24).
+_PMF_BYTES = 32
+_HISTOGRAM_BYTES = 40
+_DRAW_BYTES = 32
+
 __all__ = [
     "diffusion_coefficient",
+    "msd_from_counts",
+    "gate_crossings_sd",
     "gate_flux",
     "exact_displacement_pmf",
     "sample_final_displacements",
@@ -141,8 +150,10 @@ def exact_displacement_pmf(steps, p):
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
     p = _validate.probability("p", p, "hop probability per step", scalar=True)
     size = 2 * t + 1
-    # the displacements, the probabilities and the FFT's work arrays: about 5 float64 per point
-    limits.check_memory("exact_displacement_pmf", [("steps", t, 40 * size, "5 float64 per displacement")])
+    limits.check_memory(
+        "exact_displacement_pmf",
+        [("steps", steps, _PMF_BYTES * size, f"{_PMF_BYTES} bytes for each of the 2 steps + 1 displacements")],
+    )
     k = 2.0 * np.pi * np.fft.rfftfreq(size)
     phi = (1.0 - p + p * np.cos(k)) ** t
     pmf = np.fft.irfft(phi, n=size)
@@ -189,7 +200,10 @@ def sample_final_displacements(n_walkers, steps, p, seed=None):
     ((5,), True)
     """
     n, t, p = walk_args(n_walkers, steps, p)
-    limits.check_memory("sample_final_displacements", [("n_walkers", n, 32 * n, "4 int64 per walker")])
+    limits.check_memory(
+        "sample_final_displacements",
+        [("n_walkers", n_walkers, _DRAW_BYTES * n, "the moves, right moves and displacement of each walker")],
+    )
     rng = generator(seed)
     moves = rng.binomial(t, p, size=n).astype(np.int64)
     rights = rng.binomial(moves, 0.5).astype(np.int64)
@@ -229,8 +243,82 @@ def sample_final_histogram(n_walkers, steps, p, seed=None):
     ([-3, -2, -1, 0, 1, 2, 3], 1000000000)
     """
     n, t, p = walk_args(n_walkers, steps, p)
-    # the exact pmf (5 float64 per displacement) and the counts (1 int64 each)
-    limits.check_memory("sample_final_histogram", [("steps", t, 48 * (2 * t + 1), "6 numbers per displacement")])
+    limits.check_memory(
+        "sample_final_histogram",
+        [
+            (
+                "steps",
+                steps,
+                _HISTOGRAM_BYTES * (2 * t + 1),
+                "the exact law and the counts of the 2 steps + 1 displacements",
+            )
+        ],
+    )
     x, pmf = exact_displacement_pmf(t, p)
     rng = generator(seed)
     return x, rng.multinomial(n, pmf).astype(np.int64)
+
+
+def msd_from_counts(positions, counts):
+    """Mean squared displacement of particles counted on sites: sum x^2 n(x) / sum n(x).
+
+    Parameters
+    ----------
+    positions : array_like of float
+        Site positions x (in sites or m), measured from the start.
+    counts : array_like of float
+        Particles (or probability) on each site, >= 0, not all zero; same shape.
+
+    Returns
+    -------
+    float
+        <x^2>, in the square of the unit of ``positions``.
+
+    >>> msd_from_counts([-1, 0, 1], [1, 2, 1])
+    0.5
+    """
+    x = np.asarray(_validate.finite("positions", positions, "site positions"), dtype=float)
+    n = np.asarray(_validate.nonnegative("counts", counts, "particle counts per site"), dtype=float)
+    if x.shape != n.shape or x.ndim != 1:
+        raise ValueError(f"positions and counts must be 1-D and of one shape; got {x.shape} and {n.shape}")
+    total = n.sum()
+    if not total > 0:
+        raise ValueError(f"counts must hold at least one particle; got a total of {total!r}")
+    return float(np.dot(x * x, n) / total)
+
+
+def gate_crossings_sd(count_left, count_right, p):
+    """Standard deviation of the net number of particles crossing a gate in one step.
+
+    Of the ``count_left`` particles left of the gate, Binomial(count_left, p/2)
+    cross to the right in one step; of the ``count_right`` on the right,
+    Binomial(count_right, p/2) cross back, independently. The net number's mean
+    is :func:`gate_flux` times tau and the area, ``(p/2)(count_left - count_right)``;
+    its variance is the sum of the two binomial variances,
+
+        sigma^2 = (p/2)(1 - p/2)(count_left + count_right).
+
+    Use the counts *before* the step: the counts after it already hold the
+    step's own crossings.
+
+    Parameters
+    ----------
+    count_left, count_right : float or array_like
+        Particle numbers in the sites left and right of the gate (>= 0).
+    p : float or array_like
+        Hop probability per step (dimensionless, 0..1).
+
+    Returns
+    -------
+    float or ndarray
+        sigma, in particles per step.
+
+    >>> gate_crossings_sd(100, 0, 1.0)   # 100 fair coins: sd sqrt(100 / 4) = 5
+    5.0
+    """
+    count_left = _validate.nonnegative("count_left", count_left, "particles in the left site")
+    count_right = _validate.nonnegative("count_right", count_right, "particles in the right site")
+    p = _validate.probability("p", p, "hop probability per step")
+    half = 0.5 * np.asarray(p, dtype=float)
+    sd = np.sqrt(half * (1.0 - half) * (np.asarray(count_left, dtype=float) + np.asarray(count_right, dtype=float)))
+    return float(sd) if sd.ndim == 0 else sd
