@@ -366,6 +366,30 @@ SPECS: dict[str, Spec] = {
     ),
     "check.shape": Spec({"answer": P("fixed", np.zeros(3)), "expected": P("shape", (3,)), "name": P("label", "v")}),
     "check.number": Spec({"answer": P("fixed", 1.0), "name": P("label", "J")}),
+    # the coaching checks: they never raise for the student's answer, only for a mis-specified check
+    "check.prediction": Spec(
+        {
+            "answer": P("fixed", 0.5),
+            "expected": real(0.5, scalar=True),
+            "rtol": P("rtol", 0.05, True),
+            "traps": P("traps", ((2.0, "More area, same flux per area."),)),
+            "hint": P("label", "Write J = I/(qA)."),
+            "why": P("label", "Half the flux."),
+            "unit": P("label", ""),
+            "name": P("label", "flux factor"),
+            "blank": P("label", "your prediction"),
+        }
+    ),
+    "check.multiple_choice": Spec(
+        {
+            "answer": P("fixed", "b"),
+            "correct": P("option", "b"),
+            "options": P("options", {"a": "One-sided count.", "b": "Net count."}),
+            "name": P("label", "your choice"),
+        }
+    ),
+    "check.predict": Spec({"question_id": P("question", "01.area"), "answer": P("fixed", 0.5)}),
+    "check.found": Spec({"question_id": P("question", "06.try.geo"), "answer": P("fixed", ...)}),
 }
 
 # Results that may be inf or NaN by design: the reason (as documented in the function) and which
@@ -460,6 +484,16 @@ def bad_values(p):
         return st.sampled_from([0, 1, "True", None, np.ones(2), 1.0, np.True_])
     if p.kind == "shape":
         return st.sampled_from([(-1,), (2.5,), ("3",), "3", None, 3.0, (True,), (10**30,), {}, (3, 4)])
+    if p.kind == "traps":
+        return st.sampled_from(
+            [None, 5, "x", [(1.0,)], [(1.0, 2.0)], [("1", "a")], [(np.nan, "a")], [((2.0, 1.0), "a")], {}]
+        )
+    if p.kind == "option":
+        return st.sampled_from([None, "z", 1.5, {}, np.ones(2), True, ""])
+    if p.kind == "options":
+        return st.sampled_from([None, {}, [], {"a": 1}, {"b": ""}, {"": "x"}, "ab", {None: "x", "b": "y"}])
+    if p.kind == "question":
+        return st.sampled_from([None, "nope", "01", 1, 1.5, np.ones(2), {}, "01.area ", b"01.area"])
     if p.kind == "fixed":
         return st.just(p.nominal)
     raise AssertionError(f"unknown kind {p.kind}")
