@@ -269,7 +269,7 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
     """
     c0 = counts_1d("counts", counts)
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     bc = _validate.choice("bc", bc, BCS)
     periodic = bc == "periodic"
     if gate is None:
@@ -358,7 +358,7 @@ def master_equation(prob, steps, p, bc="noflux"):
     if P.ndim != 1 or P.size == 0:
         raise ValueError(f"prob must be a non-empty 1D array; got shape {np.shape(prob)}")
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     bc = _validate.choice("bc", bc, BCS)
     n = P.size
     if n < 3:
@@ -476,7 +476,7 @@ def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
         raise ValueError(f"counts must be a non-empty 2D array of particle numbers; got shape {arr.shape}")
     c0 = counts_1d("counts", arr.ravel()).reshape(arr.shape)
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     bc = _validate.choice("bc", bc, BCS)
     periodic = bc == "periodic"
     per_site = _SITE_BYTES_2D if _jit.HAVE_NUMBA else _SITE_BYTES_2D_NUMPY
