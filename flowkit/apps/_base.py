@@ -655,10 +655,11 @@ class SliderApp:
         own = {name for names in self.view_controls.values() for name in names}
         shown = set(self.view_controls.get(view, ()))
         slow = set(self.release_only.get(view, ()))
+        switched = {name for names in self.release_only.values() for name in names}
         for name, widget in self.controls.items():
             if name in own:
                 widget.layout.display = None if name in shown else "none"
-            if hasattr(widget, "continuous_update"):
+            if name in switched:  # only the controls named in release_only change their mode
                 widget.continuous_update = name not in slow
 
     def _redraw_into_readout(self):
