@@ -289,7 +289,7 @@ def test_flux_app_matches_physics_and_hand_values():
     area = app.beam_line.get_xdata()
     np.testing.assert_allclose(app.beam_line.get_ydata(), flux.beam_flux(1e-6, CHARGE, area * 1e-6), rtol=1e-12)
     beta = app.density_line.get_xdata()
-    # DESIGN contract: an observer moving at u sees the cloud moving at -u
+    # flux.boost contract: an observer moving at u sees the cloud moving at -u
     moving = flux.number_four_flux(1e6, np.stack([-beta * LIGHT, 0 * beta, 0 * beta], axis=-1))
     # absolute units (m^-3): the n0 slider scales every component the figure shows
     np.testing.assert_allclose(app.density_line.get_ydata(), moving[:, 0] / LIGHT, rtol=1e-12)

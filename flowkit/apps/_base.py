@@ -598,6 +598,13 @@ class SliderApp:
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs):
+        # --- course website hook (site helper): while site/build.py executes the chapters it sets
+        # FLOWKIT_STATIC_SITE=1, and the app shows pre-rendered frames instead (flowkit/apps/_static.py).
+        if os.environ.get("FLOWKIT_STATIC_SITE") == "1":
+            from ._static import static_mimebundle
+
+            return static_mimebundle(self, **kwargs)
+        # --- end of the course website hook
         return self.widget._repr_mimebundle_(**kwargs)
 
     def show(self):

@@ -136,11 +136,11 @@ class ApplicationsApp(SliderApp):
 
         ax = self.ax_vel = fig.add_subplot(gs[1], label="flow in drop")
         (self.flux_line,) = ax.semilogy([], [], "--", color=c[1], label="evaporation J/J(0)")
-        (self.vel_line,) = ax.semilogy([], [], color=c[0], label="outward flow v t_f/R")
+        (self.vel_line,) = ax.semilogy([], [], color=c[0], label="outward flow v t_f/R_d")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(1e-2, 1e2)
-        ax.set_xlabel("r / R")
-        ax.set_ylabel("J / J(0)  and  v t_f / R")
+        ax.set_xlabel("r / R_d")
+        ax.set_ylabel("J / J(0)  and  v t_f / R_d")
         ax.legend(loc="upper left", fontsize="small")
 
         ax = self.ax_pe = fig.add_subplot(gs[0], label="nodal")
@@ -154,12 +154,12 @@ class ApplicationsApp(SliderApp):
         ax.legend(loc="upper right", fontsize="small")
 
         ax = self.ax_prof = fig.add_subplot(gs[1], label="nodal profile")
-        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady c(x) / ⟨c⟩")
+        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady n(x) / ⟨n⟩")
         ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="uniform (Pe → 0)")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(self._profile_floor, 10.0)
         ax.set_xlabel("x / L (the flow goes to 0)")
-        ax.set_ylabel("c / ⟨c⟩")
+        ax.set_ylabel("n / ⟨n⟩")
         ax.legend(loc="upper right", fontsize="small")
 
     def _redraw(self, p):

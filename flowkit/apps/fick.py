@@ -105,8 +105,8 @@ class FickApp(SliderApp):
             "Q_kJ": float_slider("activation Q (kJ/mol)", 150.0, 100.0, 300.0, 1.0, fmt=".0f"),
             "D0": log_slider("prefactor D₀ (m²/s)", 2e-5, 1e-6, 1e-3),
             "time_h": log_slider("anneal time (h)", 4.0, 0.1, 100.0),
-            "c_left": float_slider("c left bar (kmol/m³)", 150.0, 0.0, 150.0, 1.0, fmt=".0f"),
-            "c_right": float_slider("c right bar (kmol/m³)", 0.0, 0.0, 150.0, 1.0, fmt=".0f"),
+            "c_left": float_slider("n left bar (kmol/m³)", 150.0, 0.0, 150.0, 1.0, fmt=".0f"),
+            "c_right": float_slider("n right bar (kmol/m³)", 0.0, 0.0, 150.0, 1.0, fmt=".0f"),
             "panel": widgets.ToggleButtons(
                 options=["Arrhenius", "ink 1D", "ink 2D"],
                 value="Arrhenius",
@@ -161,7 +161,7 @@ class FickApp(SliderApp):
         ax.set_xlim(self._x_um[0], self._x_um[-1])
         ax.set_ylim(-5.0, 160.0)
         ax.set_xlabel("x (µm) from the joint")
-        ax.set_ylabel("c (kmol/m³)")
+        ax.set_ylabel("n (kmol/m³)")
         ax.set_title("diffusion couple")
         self.arrow = ax.annotate(
             "",
@@ -187,7 +187,7 @@ class FickApp(SliderApp):
         (self.ink_exact,) = ax.plot([], [], "-", color=colors[1], label="Gaussian (exact)")
         ax.set_xlim(x_mm[0], x_mm[-1])
         ax.set_xlabel("x (mm)")
-        ax.set_ylabel("c (1/m) per unit ink")
+        ax.set_ylabel("n (1/m) per unit ink")
         ax.set_title("ink drop, 1D")
         ax.legend(loc="upper right", fontsize="small")
 
@@ -204,7 +204,7 @@ class FickApp(SliderApp):
         )
         self.ax_ink2.set_xlabel("x (mm)")
         self.ax_ink2.set_ylabel("y (mm)")
-        self.ax_ink2.set_title("ink drop, 2D (colour: c / c_max)")
+        self.ax_ink2.set_title("ink drop, 2D (colour: n / n_max)")
         self.ax_ink2.grid(False)
 
     # ---------------------------------------------------------------- redraw

@@ -135,7 +135,7 @@ class FluxApp(SliderApp):
                 + " &nbsp; "
                 + quantity("n = γ n₀", v["density"], "m⁻³")
                 + " &nbsp; "
-                + quantity("jₓ", v["jx"], "m⁻² s⁻¹")
+                + quantity("Jₓ", v["jx"], "m⁻² s⁻¹")
                 + " &nbsp; "
                 + quantity("n₀ (invariant)", v["rest_density"], "m⁻³"),
             ]

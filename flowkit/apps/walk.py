@@ -203,7 +203,7 @@ class WalkApp(SliderApp):
                 + quantity("p t", v["msd_theory"], "sites²"),
                 f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,} "
                 f"(since the start {int(crossings.sum()):,}); &nbsp; "
-                + quantity("Fick from the counts before it: (p/2)(n₀ − n₁)", expected)
+                + quantity("Fick from the counts before it: (p/2)(N₀ − N₁)", expected)
                 + f" ± {sci(spread)} particles/step (1σ); "
                 + (
                     f"σ is 5 % of it from N ≈ {sci(n_5_percent, 2)}"
