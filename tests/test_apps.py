@@ -855,9 +855,9 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
     kernel itself sends once the browser says "initialized": the figure bbox in
     CSS pixels.
     """
+    backend = mpl.get_backend()  # before importing ipympl's backend module, which selects itself
     from ipympl.backend_nbagg import Canvas
 
-    backend = mpl.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         app = apps.flux_app()
@@ -870,18 +870,19 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
         assert canvas._size[0] > 100 and canvas._size[1] > 100
     finally:
         plt.switch_backend(backend)
+        assert mpl.get_backend() == backend  # later tests build their apps under Agg again
 
 
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 def test_ipympl_private_state_is_set_in_one_place_and_fails_loudly():
     """The private ipympl traits flowkit sets exist in the installed ipympl; if one is renamed,
     the one function that sets them raises instead of leaving a blank figure."""
+    backend = mpl.get_backend()  # before importing ipympl's backend module, which selects itself
     from ipympl.backend_nbagg import Canvas
 
     from flowkit.apps._base import IPYMPL_PRIVATE_TRAITS, ipympl_private_state
 
     assert all(Canvas.class_traits().get(name) is not None for name in IPYMPL_PRIVATE_TRAITS)
-    backend = mpl.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         app = apps.flux_app()
@@ -899,6 +900,7 @@ def test_ipympl_private_state_is_set_in_one_place_and_fails_loudly():
             ipympl_private_state(Renamed())
     finally:
         plt.switch_backend(backend)
+        assert mpl.get_backend() == backend  # later tests build their apps under Agg again
 
 
 @pytest.mark.parametrize("factory", [c.app for c in chapters.app_chapters()])
