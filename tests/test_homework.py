@@ -362,7 +362,7 @@ def _copy_course(tmp):
             "exchange",
             "review",
             "gradebook.db",
-            "*.csv",
+            "grades.csv",  # the data tables next to the notebooks (source/hw*/*.csv) are part of the course
             "__pycache__",
         ),
     )
