@@ -207,15 +207,14 @@ READ_SOURCE = """
 import glob, os, re
 import flowkit
 _texts = []
-for _path in ["../../../source/{a}/{a}.ipynb", "../source/{a}/{a}.ipynb", "{course}/source/{a}/{a}.ipynb",
-              "{course}/gradebook.db",
+for _path in ["../../../source/{a}/{a}.ipynb", "../source/{a}/{a}.ipynb", {absolute}
               os.path.join(os.path.dirname(flowkit.__file__), "..", "notebooks", "homework", "source", "{a}", "{a}.ipynb")]:
     try:
         with open(_path, errors="replace") as _fh:
             _texts.append(_fh.read())
     except OSError:
         pass
-for _path in glob.glob("{course}/*/*/*.ipynb"):
+for _path in glob.glob("{pattern}"):
     try:
         _texts.append(open(_path).read())
     except OSError:
@@ -283,7 +282,14 @@ def _submissions(asg, a, root):
     put("oracle", nb, 0)
 
     nb = _fake_answers(asg, copy.deepcopy(release), value='float(_leak.get("{name}", 1.0))')
-    _first_answer(nb).source = READ_SOURCE.format(a=a, course=root) + _first_answer(nb).source
+    # The course's own path: a student could learn it from an error message. Only a separate user
+    # keeps it out of reach, which needs root (see the README); without root, only the relative
+    # path and the path next to flowkit.__file__ are tried (the sandbox folder and the wheel stop those).
+    as_root = os.geteuid() == 0
+    absolute = f'"{root}/source/{a}/{a}.ipynb", "{root}/gradebook.db",' if as_root else ""
+    pattern = f"{root}/*/*/*.ipynb" if as_root else "../*/*/*.ipynb"
+    trick = READ_SOURCE.format(a=a, absolute=absolute, pattern=pattern)
+    _first_answer(nb).source = trick + _first_answer(nb).source
     put("read_source", nb, 0)
 
     runaway_answer, runaway_test = RUNAWAY[a]
@@ -460,7 +466,7 @@ def test_grader_reads_each_test_cells_answers(assignment, tmp_path):
     assert set(asg.tests) == set(_grade_ids(source, code=True))
     for test in asg.tests.values():
         assert test.answers, f"{test.grade_id} reads no answer"
-        assert "BEGIN HIDDEN" not in test.visible and "hidden" not in test.visible.lower()
+        assert "BEGIN HIDDEN" not in test.visible
 
 
 # --------------------------------------------------------------------------- the grader's parts (no kernel)
@@ -588,6 +594,17 @@ def test_the_review_names_what_each_cheat_did(graded):
     assert review["deleted_tests"].count("was deleted (restored from the source)") == len(graded["asg"].tests)
     assert "history" in review["history"]
     assert "could not be read" in review["garbage"]
+
+
+def test_the_source_reading_cheat_works_outside_the_sandbox(graded, monkeypatch):
+    """Control for the read_source cheat: run in the grader's own process and folder, the same
+    code does find expected values (so its zero in the sandbox is the sandbox's doing)."""
+    a, root = graded["a"], graded["root"]
+    monkeypatch.chdir(root / "submitted" / "read_source" / a)
+    code = READ_SOURCE.format(a=a, absolute=f'"{root}/source/{a}/{a}.ipynb",', pattern=f"{root}/*/*/*.ipynb")
+    namespace = {}
+    exec(code, namespace)
+    assert namespace["_leak"], "the cheat found nothing even without a sandbox: it proves nothing"
 
 
 def test_the_runaway_loses_only_its_own_question(graded):

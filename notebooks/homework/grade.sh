@@ -80,12 +80,19 @@ autograde() {
 feedback() { nbgrader generate_feedback --assignment="$hw" --force; private; }
 export_csv() { nbgrader export --to grades.csv && echo "wrote $here/grades.csv"; }
 
+# run one step and say how long it took (a class of 100 should take minutes)
+timed() {
+    local t0=$SECONDS
+    "$@"
+    echo "[grade.sh] $1 took $((SECONDS - t0)) s" >&2
+}
+
 case "$step" in
     release) release ;;
     collect) collect ;;
     autograde) autograde ;;
     feedback) feedback ;;
     export) export_csv ;;
-    all) release; autograde; feedback; export_csv ;;
+    all) timed release; timed autograde; timed feedback; timed export_csv ;;
     *) sed -n '2,19p' "$0"; exit 2 ;;
 esac

@@ -23,7 +23,22 @@ from .verdict import decode_payload, run_test
 _STATE = {}
 
 
+# Address space of a grading worker: a kernel that prints without end makes the worker's
+# message handling allocate; past this the allocation fails with MemoryError, which costs only
+# the cell that floods (the kernel is restarted), instead of the machine's memory.
+WORKER_MEMORY = 4 * 2**30
+
+
+def _limit_memory():
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY or soft > WORKER_MEMORY:
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, hard))
+
+
 def _init_worker(slots, course, name, python, settings):
+    _limit_memory()
     _STATE["uid"] = slots.get() if slots is not None else None
     _STATE.update(course=Path(course), name=name, python=python, settings=settings)
 
@@ -153,10 +168,17 @@ def grade_assignment(course, name, students=None, jobs=2, cell_timeout=120.0, su
     settings = {"cell_timeout": cell_timeout, "submission_timeout": submission_timeout, "memory_mb": memory_mb}
     t0 = time.perf_counter()
     if jobs == 1:
-        _STATE.clear()
-        _init_worker(None, course, name, str(python) if python else None, settings)
-        _STATE["uid"] = uids[0]
-        results = [grade_one(s) for s in students]
+        # in a child process all the same, so that its memory limit is not the lecturer's shell's
+        jobs_ctx = multiprocessing.get_context("spawn")
+        slots = jobs_ctx.Manager().Queue()
+        slots.put(uids[0])
+        with ProcessPoolExecutor(
+            1,
+            mp_context=jobs_ctx,
+            initializer=_init_worker,
+            initargs=(slots, str(course), name, str(python) if python else None, settings),
+        ) as pool:
+            results = list(pool.map(grade_one, students))
     else:
         ctx = multiprocessing.get_context("spawn")
         slots = ctx.Manager().Queue()

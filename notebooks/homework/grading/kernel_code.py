@@ -35,7 +35,7 @@ def _pfg_install(sandbox):
         t for t in set(numpy.sctypeDict.values())
         if _isinstance(t, type) and issubclass(t, _generic) and numpy.dtype(t).kind in "biufc"
     )
-    max_bytes = 64 * 2**20
+    max_bytes = 16 * 2**20
 
     def encode(x, depth=0):
         t = _type(x)
@@ -59,7 +59,7 @@ def _pfg_install(sandbox):
             if dt.kind not in "biufc" or dt.fields is not None or dt.subdtype is not None:
                 return {"k": "refused", "t": "numpy.ndarray of dtype " + _str(dt)}
             if _ndarray.nbytes.__get__(x) > max_bytes:
-                return {"k": "refused", "t": "an array larger than 64 MiB"}
+                return {"k": "refused", "t": "an array larger than 16 MiB"}
             a = _asc(x)
             return {"k": "ndarray", "dtype": dt.str, "shape": _list(_ndarray.shape.__get__(x)),
                     "b64": _b64(_ndarray.tobytes(a)).decode()}

@@ -8,7 +8,7 @@ set -eu
 conn="$PFG_WORK/.kernel.json"
 cp "$1" "$conn"
 cd "$PFG_WORK"
-exec 2>"$PFG_WORK/.kernel-stderr.log"   # its banner and the student's stderr stay out of the lecturer's terminal
+exec >"$PFG_WORK/.kernel-output.log" 2>&1   # its banner and raw writes to fd 1/2 stay out of the lecturer's terminal
 ulimit -c 0                      # no core dumps
 ulimit -f 262144                 # files up to 256 MiB
 ulimit -v "$PFG_MEMORY_KB"       # address space

@@ -296,7 +296,7 @@ class Sandbox:
         from jupyter_client.manager import AsyncKernelManager
 
         ksm = KernelSpecManager(kernel_dirs=[str(self.spec_dir / "kernels")], ensure_native_kernel=False)
-        return AsyncKernelManager(kernel_name="pfgrade", kernel_spec_manager=ksm)
+        return AsyncKernelManager(kernel_name="pfgrade", kernel_spec_manager=ksm, context=_bounded_context())
 
     def kill_leftovers(self, km=None):
         if self.uid is not None:
@@ -312,16 +312,67 @@ class Sandbox:
     def close(self):
         self.kill_leftovers()
         shutil.rmtree(self.parent, ignore_errors=True)
+        if self.uid is not None:
+            # what this kernel left in the shared temporary folders would reach the next student
+            for shared in ("/tmp", "/var/tmp", "/dev/shm"):
+                try:
+                    entries = list(os.scandir(shared))
+                except OSError:
+                    continue
+                for entry in entries:
+                    try:
+                        if entry.stat(follow_symlinks=False).st_uid != self.uid:
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                        else:
+                            os.unlink(entry.path)
+                    except OSError:
+                        pass
+
+
+def _bounded_context():
+    """A ZeroMQ context whose sockets hold at most 8 messages of at most 32 MiB each, so a
+    kernel that prints without end cannot fill the grader's memory (the kernel drops what does
+    not fit; the cell then runs into its time limit)."""
+    import zmq
+    import zmq.asyncio
+
+    ctx = zmq.asyncio.Context()
+    ctx.setsockopt(zmq.RCVHWM, 8)
+    ctx.setsockopt(zmq.MAXMSGSIZE, 32 * 2**20)
+    return ctx
 
 
 class KernelLost(Exception):
     """The kernel ran over its time or died; carries the reason."""
 
 
-async def _start(sandbox: Sandbox, nb, cell_timeout):
+def _client_class():
     from nbclient import NotebookClient
+    from nbformat.v4 import new_output
 
-    client = NotebookClient(
+    class ErrorsOnlyClient(NotebookClient):
+        """Keeps only whether a cell raised: the student's outputs never reach the feedback, and a
+        cell printing without end must not fill the grader's memory."""
+
+        def output(self, outs, msg, display_id, cell_index):
+            if msg.get("msg_type") == "error" and not outs:
+                ename = str(msg.get("content", {}).get("ename", "Error"))[:100]
+                outs.append(new_output("error", ename=ename, evalue="", traceback=[]))
+            return None
+
+        def handle_comm_msg(self, outs, msg, cell_index):
+            return None
+
+        def _update_display_id(self, display_id, msg):
+            return None
+
+    return ErrorsOnlyClient
+
+
+async def _start(sandbox: Sandbox, nb, cell_timeout):
+    client = _client_class()(
         nb,
         timeout=cell_timeout,
         allow_errors=True,
@@ -390,7 +441,7 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
     done = []  # non-test cells that ran to the end, replayed after a restart
     probe = None
     pos = 0
-    restarts = 0
+    restarts = start_failures = 0
     while pos < len(code_idx):
         if time.monotonic() - start > submission_timeout:
             problems.append(
@@ -398,8 +449,10 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
             )
             break
         client = None
+        started = False
         try:
             client = await _start(sandbox, nb, cell_timeout)
+            started = True
             installed = await kernel_eval(client, kernel_code.install_code(sandbox.work), timeout=120)
             if installed is None:
                 raise KernelLost("the grader's set-up code failed in the kernel")
@@ -451,12 +504,16 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
             probe = text
         except KernelLost:
             restarts += 1
-        except Exception as exc:  # the kernel would not start, or nbclient failed
-            problems.append(f"the kernel failed ({type(exc).__name__}: {str(exc)[:200]})")
-            if client is None or restarts > 3:
-                break
+        except Exception as exc:  # the kernel would not start, or nbclient failed on a cell
             restarts += 1
-            pos += 1
+            if not started:
+                start_failures += 1
+                if start_failures >= 3:
+                    problems.append(f"the kernel would not start ({type(exc).__name__}: {str(exc)[:200]})")
+                    break
+            elif pos < len(code_idx):
+                lost[code_idx[pos]] = f"broke the kernel ({type(exc).__name__}; it was restarted)"
+                pos += 1
         finally:
             if client is not None:
                 await _stop(client, sandbox)
