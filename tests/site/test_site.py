@@ -177,6 +177,7 @@ def test_build_sources_follow_the_registry():
     assert [line[len("- file: ") :] for line in toc.splitlines() if line.startswith("- file: ")] == [
         *[c.notebook for c in CHAPTERS[1:]],
         "homework",
+        "notation",
     ]
     first = "".join(build.chapter_source(CHAPTERS[0])["cells"][0]["source"])
     assert first.startswith("# ") and 'class="flowkit-launch"' in first and "launch to use every control" in first
