@@ -292,6 +292,9 @@ def test_chapter_page(built_site, open_page, chapter, width, screenshot_dir):
         }"""
     )
     page.screenshot(path=str(screenshot_dir / f"site-{chapter.notebook}-{width}.png"), full_page=False)
+    apps = page.locator(".flowkit-static")
+    for i in range(apps.count()):  # each app as the reader sees it, for a human to look at
+        apps.nth(i).screenshot(path=str(screenshot_dir / f"site-{chapter.notebook}-{width}-app{i}.png"))
     assert site.off_site == [], f"requests off the site: {site.off_site[:5]}"
     assert site.errors == [], f"console errors: {site.errors[:5]}"
     assert report["apps"] == expected
