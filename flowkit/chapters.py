@@ -124,7 +124,15 @@ CHAPTERS: tuple[Chapter, ...] = (
         uses_numba=True,
         scrub=("t", "T"),
     ),
-    Chapter(6, "06_applications", "Applications", "applications_app", "applications", scrub=("v_kms", "t_frac", "D")),
+    Chapter(
+        6,
+        "06_applications",
+        "Applications",
+        "applications_app",
+        "applications",
+        "hw06_applications",
+        scrub=("v_kms", "t_frac", "D"),
+    ),
 )
 
 #: Chapters that have a slider app, in course order.
@@ -186,3 +194,26 @@ def nbgitpuller_url(
         safe="",
     )
     return f"{hub}/hub/user-redirect/git-pull?{query}"
+
+
+def chapters() -> tuple[Chapter, ...]:
+    """Every chapter, read from :data:`CHAPTERS` at the moment of the call.
+
+    Chapter-wide code (the app, browser and Voila tests, the benchmarks, Binder's
+    cache warming) calls this instead of copying :data:`APP_CHAPTERS` at import,
+    so a chapter added to :data:`CHAPTERS` -- even by a test that monkeypatches
+    it -- is seen everywhere.
+
+    >>> chapters()[3].notebook
+    '03_random_walk'
+    """
+    return tuple(CHAPTERS)
+
+
+def app_chapters() -> tuple[Chapter, ...]:
+    """The chapters that have a slider app, in course order, read at the moment of the call.
+
+    >>> [c.app for c in app_chapters()][:2]
+    ['flux_app', 'fick_app']
+    """
+    return tuple(c for c in chapters() if c.app)
