@@ -806,9 +806,11 @@ async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=None, wa
         report["warm_cache_s"] = warm_numba_cache(cache)
         log(f"numba cache warmed once in {report['warm_cache_s']:.1f} s")
     hub = Hub(root, warm_cache=cache)
+    t_up = time.perf_counter()
     hub.start()
     try:
         await hub.wait_up(min(120.0, deadline_s))
+        report["hub_up_s"] = time.perf_counter() - t_up
         services = await hub.api("GET", "/hub/api/services")
         report["services"] = sorted(services)
         for n in sizes:
@@ -819,7 +821,9 @@ async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=None, wa
     finally:
         report["machine"]["load_at_end"] = os.getloadavg()
         pids = [p.pid for p in hub.processes()]
+        t_stop = time.perf_counter()
         killed = hub.stop()
+        report["stop_s"] = time.perf_counter() - t_stop
         report["killed_after_sigterm"] = killed
         report["stopped_cleanly"] = not any(psutil.pid_exists(p) and _alive(p) for p in pids)
     return report
@@ -956,7 +960,10 @@ def main(argv=None):
     print(table(report))
     print()
     print("\n".join(verdict(report)))
-    print(f"every process stopped: {report['stopped_cleanly']}; deadline hit: {report['deadline_hit']}")
+    print(
+        f"hub up in {report.get('hub_up_s', float('nan')):.1f} s, stopped in {report['stop_s']:.1f} s; "
+        f"every process stopped: {report['stopped_cleanly']}; deadline hit: {report['deadline_hit']}"
+    )
     if report["sizes"] and all(size["chapters"] for size in report["sizes"].values()):
         print()
         print(capacity(report))
