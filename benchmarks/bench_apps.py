@@ -4,15 +4,17 @@ Run:  python benchmarks/bench_apps.py  [--moves 30]
 
 1. Latency: for every app, each control is dragged across its range in
    ``--moves`` steps (log spacing on log sliders), and each move is timed as
-   ``app.update(name=value)`` plus a forced ``fig.canvas.draw()`` (Agg), i.e.
-   the redraw a student waits for (the apps keep axes, ticks and labels as a
-   cached static layer and repaint them only when a limit changes;
-   ``--no-static-layer`` measures a full repaint on every move instead).
+   ``app.update(name=value)`` plus ``app.layers.repaint()`` (Agg), i.e. the
+   redraw a student waits for (the apps keep axes, ticks and labels as a
+   static layer, matplotlib's blitting recipe, and repaint them only when a
+   limit changes; ``--no-static-layer`` measures a full ``canvas.draw()`` on
+   every move instead).
    Median and 95th percentile per app
    against the budget (median <= 50 ms, p95 <= 100 ms). Controls marked
    ``continuous_update=False`` (they fire on release only) are reported in a
    separate row: the budget is for what follows the pointer.
-2. Baseline in the same run: the flux app rebuilt from scratch on every move
+2. Baselines in the same run: the flux app with a full redraw on every move, and
+   rebuilt from scratch on every move
    (new figure, new artists, draw) against the in-place update: a ratio.
 3. First update, cold vs warm: a fresh process builds a kernel chapter's app
    and moves a slider, once with an empty numba cache (``NUMBA_CACHE_DIR`` in
@@ -48,47 +50,34 @@ BUDGET_MEDIAN = 0.050
 BUDGET_P95 = 0.100
 RSS_TARGET_MIB = 300.0
 
-# Which view each control is dragged in (controls act on the panel on screen).
-VIEWS = {
-    "fick": (
-        "panel",
-        {
-            "Arrhenius": ["T", "Q_kJ", "D0", "time_h", "c_left", "c_right"],
-            "ink 1D": ["D_ink", "t_ink"],
-            "ink 2D": ["D_ink", "t_ink"],
-        },
-    ),
-    "entropy": (
-        "view",
-        {
-            "reservoirs": ["split", "V_ratio", "conductance", "t_window"],
-            "Onsager": ["L11", "L12", "L21", "L22"],
-        },
-    ),
-    "analogies": (
-        "view",
-        {
-            "momentum vs ink": ["nu", "D", "t"],
-            "Fermi effusion": ["T", "n"],
-        },
-    ),
-    "applications": (
-        "view",
-        {
-            "solar wind": ["n_cm3", "v_kms"],
-            "coffee ring": ["t_frac"],
-            "nodal flow": ["U_um_s", "L_um", "D"],
-        },
-    ),
-}
-CHAPTERS = ["flux", "fick", "walk", "entropy", "analogies", "applications"]
-KERNEL_CHAPTERS = ["fick", "walk", "analogies"]
+
+def chapters():
+    """The chapters with an app, from the one chapter registry (flowkit.chapters)."""
+    from flowkit.chapters import app_chapters
+
+    return app_chapters()
 
 
-def factory(chapter):
+def factory(name):
     from flowkit import apps
 
-    return getattr(apps, f"{chapter}_app")
+    return getattr(apps, name)
+
+
+def drag_plan(app):
+    """``[(view or None, [control, ...]), ...]``: each control is dragged in a view that shows it.
+
+    The app says which controls belong to which view (``view_control``, ``view_controls``);
+    the controls of no particular view are dragged in the first one.
+    """
+    if app.view_control is None:
+        return [(None, list(app.controls))]
+    own = {name for names in app.view_controls.values() for name in names}
+    common = [k for k in app.controls if k != app.view_control and k not in own]
+    plan = []
+    for i, (view, names) in enumerate(app.view_controls.items()):
+        plan.append((view, (common if i == 0 else []) + list(names)))
+    return plan
 
 
 def sweep_values(widget, moves):
@@ -116,51 +105,52 @@ def drag(app, name, moves):
     for value in sweep_values(widget, moves):
         t0 = time.perf_counter()
         app.update(**{name: value})
-        app.figure.canvas.draw()
+        app.layers.repaint()
         times.append(time.perf_counter() - t0)
     return times
 
 
 def latency(moves, static_layer=True):
     rows = []
-    for chapter in CHAPTERS:
-        app = factory(chapter)()
-        app.layers.enabled = static_layer  # False: every draw repaints axes, ticks and labels too
-        app.figure.canvas.draw()
+    for chapter in chapters():
+        app = factory(chapter.app)()
+        app.layers.enabled = static_layer  # False: every repaint draws axes, ticks and labels too
+        app.layers.repaint()
         fast, slow, per_view = [], [], {}
-        if chapter in VIEWS:
-            key, plan = VIEWS[chapter]
-            for view, names in plan.items():
-                app.update(**{key: view})
-                app.figure.canvas.draw()
-                for name in names:
-                    t = drag(app, name, moves)
-                    (fast if app.controls[name].continuous_update else slow).extend(t)
-                    per_view.setdefault(view, []).extend(t)
-        else:
-            for name, widget in app.controls.items():
+        for view, names in drag_plan(app):
+            if view is not None:
+                app.update(**{app.view_control: view})
+                app.layers.repaint()
+            for name in names:
                 t = drag(app, name, moves)
-                (fast if widget.continuous_update else slow).extend(t)
-        rows.append((chapter, fast, slow, per_view))
+                (fast if app.controls[name].continuous_update else slow).extend(t)
+                if view is not None:
+                    per_view.setdefault(view, []).extend(t)
+        rows.append((chapter.app, fast, slow, per_view))
         app.close()
     return rows
 
 
 def rebuild_ratio(moves):
-    """Flux app: in-place update vs a new figure per move, same values."""
-    from flowkit.apps import flux_app
+    """Flux app, same values: in-place update (static layer), in place with a full redraw,
+    and a new figure per move; the medians."""
+    from flowkit.apps import flux_app  # the baseline is one fixed app, not a chapter-wide list
 
     values = sweep_values(flux_app().controls["beta"], moves)
     plt.close("all")
-    app = flux_app()
-    app.figure.canvas.draw()
-    inplace = []
-    for v in values:
-        t0 = time.perf_counter()
-        app.update(beta=v)
-        app.figure.canvas.draw()
-        inplace.append(time.perf_counter() - t0)
-    app.close()
+    medians = []
+    for static_layer in (True, False):
+        app = flux_app()
+        app.layers.enabled = static_layer
+        app.layers.repaint()
+        times = []
+        for v in values:
+            t0 = time.perf_counter()
+            app.update(beta=v)
+            app.layers.repaint()
+            times.append(time.perf_counter() - t0)
+        app.close()
+        medians.append(statistics.median(times))
     rebuild = []
     old = None
     for v in values:
@@ -171,7 +161,7 @@ def rebuild_ratio(moves):
         old.figure.canvas.draw()
         rebuild.append(time.perf_counter() - t0)
     old.close()
-    return statistics.median(inplace), statistics.median(rebuild)
+    return medians[0], medians[1], statistics.median(rebuild)
 
 
 _FIRST_UPDATE = r"""
@@ -182,10 +172,15 @@ matplotlib.use("Agg")
 import ipywidgets
 t1 = time.perf_counter()
 from flowkit import apps
-app = getattr(apps, sys.argv[1] + "_app")()
+app = getattr(apps, sys.argv[1])()
 t2 = time.perf_counter()
-app.update(**json.loads(sys.argv[2]))
-app.figure.canvas.draw()
+move = json.loads(sys.argv[2])
+if not move:  # a chapter without an entry in FIRST_MOVE: its first slider to the top of its range
+    from flowkit.apps._base import control_range
+    name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
+    move = {name: control_range(widget)[1]}
+app.update(**move)
+app.layers.repaint()
 t3 = time.perf_counter()
 # VmHWM: this process's peak RSS. (ru_maxrss would carry over the parent's
 # peak across fork + exec on Linux.)
@@ -197,19 +192,20 @@ print(json.dumps({"imports": t1 - t0, "build": t2 - t1, "first_update": t3 - t2,
 
 # the first move per chapter; it runs the chapter's kernels if it has any (the fick
 # app builds on its Arrhenius panel, so its first move opens the ink drop)
+# (a chapter not listed here moves its first slider to the top of its range)
 FIRST_MOVE = {
-    "flux": {"beta": 0.9},
-    "fick": {"panel": "ink 1D", "t_ink": 500.0},
-    "walk": {"p": 0.7},
-    "entropy": {"L12": 0.5},
-    "analogies": {"t": 20.0},
-    "applications": {"n_cm3": 20.0},
+    "flux_app": {"beta": 0.9},
+    "fick_app": {"panel": "ink 1D", "t_ink": 500.0},
+    "walk_app": {"p": 0.7},
+    "entropy_app": {"L12": 0.5},
+    "analogies_app": {"t": 20.0},
+    "applications_app": {"n_cm3": 20.0},
 }
 
 
 def run_fresh(chapter, env):
     out = subprocess.run(
-        [sys.executable, "-c", _FIRST_UPDATE, chapter, json.dumps(FIRST_MOVE[chapter])],
+        [sys.executable, "-c", _FIRST_UPDATE, chapter, json.dumps(FIRST_MOVE.get(chapter, {}))],
         capture_output=True,
         text=True,
         env=env,
@@ -226,7 +222,7 @@ def cold_warm(repeats=3):
     """Median of ``repeats`` fresh processes: each cold one gets an empty cache directory,
     the warm ones reuse a directory that a first run filled."""
     rows = []
-    for chapter in KERNEL_CHAPTERS:
+    for chapter in (c.app for c in chapters() if c.uses_numba):
         cold = []
         for _ in range(repeats):
             with tempfile.TemporaryDirectory() as cache:
@@ -255,8 +251,8 @@ def memory():
         check=True,
     )
     baseline = float(base.stdout.strip())
-    for chapter in CHAPTERS:
-        rows.append((chapter, run_fresh(chapter, env)))
+    for chapter in chapters():
+        rows.append((chapter, run_fresh(chapter.app, env)))
     return baseline, rows
 
 
@@ -283,7 +279,7 @@ def run_latency(args):
     """Sections 1 and 2 (they share one process)."""
     print(f"load average before: {os.getloadavg()[0]:.2f} (2-core machine shared with other jobs)")
     print(f"\n1. slider latency: update + forced Agg draw, {args.moves} moves per control")
-    print(f"{'app':<13}{'moves':>6}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}  budget (50/100 ms)")
+    print(f"{'app':<17}{'moves':>6}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}  budget (50/100 ms)")
     all_ok = True
     if args.no_static_layer:
         print("   (static layer switched off: every draw repaints the whole figure)")
@@ -292,12 +288,12 @@ def run_latency(args):
         ok = med <= BUDGET_MEDIAN and p95 <= BUDGET_P95
         all_ok &= ok
         print(
-            f"{chapter:<13}{len(fast):>6}{1e3 * med:>11.1f}{1e3 * p95:>9.1f}{1e3 * max(fast):>9.1f}  "
+            f"{chapter:<17}{len(fast):>6}{1e3 * med:>11.1f}{1e3 * p95:>9.1f}{1e3 * max(fast):>9.1f}  "
             f"{'ok' if ok else 'OVER'}"
         )
         if slow:
             print(
-                f"{'  (release)':<13}{len(slow):>6}{1e3 * statistics.median(slow):>11.1f}"
+                f"{'  (release)':<17}{len(slow):>6}{1e3 * statistics.median(slow):>11.1f}"
                 f"{1e3 * percentile(slow, 95):>9.1f}{1e3 * max(slow):>9.1f}  continuous_update=False controls"
             )
         for view, t in per_view.items():
@@ -306,11 +302,11 @@ def run_latency(args):
             )
 
     print("all apps within the slider budget" if all_ok else "some app is over the slider budget (see above)")
-    inplace, rebuild = rebuild_ratio(args.moves)
-    print("\n2. baseline, flux app, same run: rebuild the figure on every move vs update in place")
+    inplace, full, rebuild = rebuild_ratio(args.moves)
+    print("\n2. baselines, flux app, same run: update in place (static layer) vs a full redraw vs a rebuild")
     print(
-        f"   in place {1e3 * inplace:.1f} ms, rebuild {1e3 * rebuild:.1f} ms: rebuild / in place = "
-        f"{rebuild / inplace:.2f}x"
+        f"   in place {1e3 * inplace:.1f} ms, full redraw {1e3 * full:.1f} ms, rebuild {1e3 * rebuild:.1f} ms: "
+        f"full redraw / in place = {full / inplace:.2f}x, rebuild / in place = {rebuild / inplace:.2f}x"
     )
 
 
@@ -319,20 +315,20 @@ def run_cold_warm():
         "\n3. first update in a fresh process (import + build, then one slider move), numba cache cold vs warm,"
         " median of 3"
     )
-    print(f"{'app':<11}{'cache':>6}{'imports s':>11}{'build s':>9}{'1st update s':>14}")
+    print(f"{'app':<17}{'cache':>6}{'imports s':>11}{'build s':>9}{'1st update s':>14}")
     for chapter, cold, warm in cold_warm():
         for label, r in (("cold", cold), ("warm", warm)):
-            print(f"{chapter:<11}{label:>6}{r['imports']:>11.2f}{r['build']:>9.2f}{r['first_update']:>14.3f}")
+            print(f"{chapter:<17}{label:>6}{r['imports']:>11.2f}{r['build']:>9.2f}{r['first_update']:>14.3f}")
 
 
 def run_memory():
     baseline, rows = memory()
     print(f"\n4. peak RSS per chapter (fresh process; matplotlib + ipywidgets alone: {baseline:.0f} MiB)")
-    print(f"{'app':<13}{'RSS MiB':>9}  numba loaded  target < {RSS_TARGET_MIB:.0f} MiB")
+    print(f"{'app':<17}{'RSS MiB':>9}  numba loaded  target < {RSS_TARGET_MIB:.0f} MiB")
     for chapter, r in rows:
         # a chapter without kernels must not have loaded numba
-        ok = r["rss_mib"] < RSS_TARGET_MIB and (chapter in KERNEL_CHAPTERS or not r["numba"])
-        print(f"{chapter:<13}{r['rss_mib']:>9.0f}  {str(r['numba']):<12}  {'ok' if ok else 'CHECK'}")
+        ok = r["rss_mib"] < RSS_TARGET_MIB and (chapter.uses_numba or not r["numba"])
+        print(f"{chapter.app:<17}{r['rss_mib']:>9.0f}  {str(r['numba']):<12}  {'ok' if ok else 'CHECK'}")
 
 
 if __name__ == "__main__":

@@ -45,7 +45,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-APPS = ("flux_app", "fick_app", "walk_app", "entropy_app", "analogies_app", "applications_app")
+
+
+def app_factories():
+    """Every chapter's app factory, from the one chapter registry (flowkit.chapters)."""
+    sys.path.insert(0, str(REPO))  # the registry imports nothing heavy: read it from this tree
+    from flowkit.chapters import app_chapters
+
+    return [chapter.app for chapter in app_chapters()]
+
+
 COPY = ("flowkit", "binder", "pyproject.toml", "README.md", "LICENSE")
 
 # Runs in the fresh environment, one process per app and cache state; prints JSON.
@@ -180,7 +189,7 @@ def main(argv=None) -> None:
         # Run from a neutral folder, so the copy is imported through the editable install.
         cwd = root
         rows = []
-        for app in APPS:
+        for app in app_factories():
             warm = measure(venv, app, None, cwd)
             with tempfile.TemporaryDirectory(prefix="numba-cold-") as empty:
                 cold = measure(venv, app, empty, cwd)

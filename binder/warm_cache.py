@@ -41,11 +41,18 @@ def warm_physics():
         randomwalk.master_equation(counts / counts.sum(), 5, 0.5, bc=bc)
 
 
+def app_factories():
+    """Every chapter's app factory, from the one chapter registry (flowkit.chapters)."""
+    from flowkit.chapters import app_chapters
+
+    return [chapter.app for chapter in app_chapters()]
+
+
 def warm_apps():
     import flowkit.apps as apps
     from flowkit.apps._base import control_range
 
-    for name in ("flux_app", "fick_app", "walk_app", "entropy_app", "analogies_app", "applications_app"):
+    for name in app_factories():
         app = getattr(apps, name)()
         for control, widget in app.controls.items():
             # Sliders at both ends (a log slider's min/max are exponents, hence

@@ -16,6 +16,8 @@ chapters
     The one list of chapters, their notebooks, apps and homework.
 check
     In-notebook self-checks used by the homework.
+limits
+    The memory limit every allocating function checks before it starts.
 style
     Figure defaults and the lecture (projector) mode.
 """
@@ -33,6 +35,7 @@ __all__ = [
     "apps",
     "chapters",
     "check",
+    "limits",
     "style",
 ]
 

@@ -15,11 +15,17 @@ No loop kernel lives here; the numerical Couette solver imports
 :mod:`flowkit.diffusion` (and thus numba) only when it is called.
 """
 
+from __future__ import annotations
+
+import warnings
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 from scipy.special import erfc, gamma, spence, zeta
 
-from ._validate import count, finite, nonnegative, positive
+from . import _chunks, limits
+from ._validate import broadcast, count, finite, nonnegative, positive, result, show
 
 __all__ = [
     "kinetic_viscosity",
@@ -38,10 +44,8 @@ __all__ = [
 k_B = _c.k
 hbar = _c.hbar
 
-
-def _out(arr):
-    arr = np.asarray(arr, dtype=float)
-    return arr.item() if arr.ndim == 0 else arr
+#: Largest spin degeneracy accepted: every integer up to 2**53 is exact in float64.
+_G_MAX = 2**53
 
 
 # --------------------------------------------------------------------------
@@ -49,7 +53,9 @@ def _out(arr):
 # --------------------------------------------------------------------------
 
 
-def kinetic_viscosity(n, mass, mean_speed, mean_free_path):
+def kinetic_viscosity(
+    n: ArrayLike, mass: ArrayLike, mean_speed: ArrayLike, mean_free_path: ArrayLike
+) -> float | np.ndarray:
     """Elementary kinetic estimate of the viscosity, ``eta = n m <v> lambda / 3``.
 
     Molecules crossing a plane carry the mean flow momentum of the layer one
@@ -75,10 +81,12 @@ def kinetic_viscosity(n, mass, mean_speed, mean_free_path):
     mass = positive("mass", mass, "a molecular mass in kg")
     v = nonnegative("mean_speed", mean_speed, "a mean speed in m/s")
     lam = nonnegative("mean_free_path", mean_free_path, "a mean free path in m")
-    return _out(np.asarray(n) * np.asarray(mass) * np.asarray(v) * np.asarray(lam) / 3.0)
+    inputs = dict(n=n, mass=mass, mean_speed=v, mean_free_path=lam)
+    broadcast(**inputs)
+    return result(np.asarray(n) * np.asarray(mass) * np.asarray(v) * np.asarray(lam) / 3.0, **inputs)
 
 
-def mean_free_path(n, d):
+def mean_free_path(n: ArrayLike, d: ArrayLike) -> float | np.ndarray:
     """Hard-sphere mean free path ``1 / (sqrt(2) n pi d^2)``.
 
     Parameters
@@ -95,10 +103,11 @@ def mean_free_path(n, d):
     """
     n = positive("n", n, "a number density in 1/m^3")
     d = positive("d", d, "a molecular diameter in m")
-    return _out(1.0 / (np.sqrt(2.0) * np.asarray(n) * np.pi * np.asarray(d) ** 2))
+    broadcast(n=n, d=d)
+    return result(1.0 / (np.sqrt(2.0) * np.asarray(n) * np.pi * np.asarray(d) ** 2), n=n, d=d)
 
 
-def hard_sphere_viscosity(mass, T, d):
+def hard_sphere_viscosity(mass: ArrayLike, T: ArrayLike, d: ArrayLike) -> float | np.ndarray:
     """Chapman-Enskog viscosity of a hard-sphere gas, ``(5/16) sqrt(pi m k T) / (pi d^2)``.
 
     Independent of density (Maxwell's surprise): more carriers, but each
@@ -123,8 +132,9 @@ def hard_sphere_viscosity(mass, T, d):
     mass = positive("mass", mass, "a molecular mass in kg")
     T = positive("T", T, "an absolute temperature in K")
     d = positive("d", d, "a molecular diameter in m")
+    broadcast(mass=mass, T=T, d=d)
     m, T, d = np.asarray(mass), np.asarray(T), np.asarray(d)
-    return _out(5.0 / 16.0 * np.sqrt(np.pi * m * k_B * T) / (np.pi * d**2))
+    return result(5.0 / 16.0 * np.sqrt(np.pi * m * k_B * T) / (np.pi * d**2), mass=mass, T=T, d=d)
 
 
 # --------------------------------------------------------------------------
@@ -155,7 +165,9 @@ def _couette_fourier(y, tau, h):
     return out
 
 
-def couette_startup(y, t, U, nu, h=None):
+def couette_startup(
+    y: ArrayLike, t: ArrayLike, U: ArrayLike, nu: ArrayLike, h: float | None = None
+) -> float | np.ndarray:
     """Velocity of a fluid after a wall at y = 0 starts moving at speed ``U`` at t = 0.
 
     Momentum diffuses from the moving wall with diffusivity ``nu``, the same
@@ -193,25 +205,31 @@ def couette_startup(y, t, U, nu, h=None):
     t = nonnegative("t", t, "a time since the start in s")
     U = finite("U", U, "a wall speed in m/s")
     nu = positive("nu", nu, "a kinematic viscosity in m^2/s")
+    if h is not None:
+        h = positive("h", h, "a gap width in m (or None for a semi-infinite fluid)", scalar=True)
+    inputs = dict(y=y, t=t, U=U, nu=nu, h=h)
+    broadcast(y=y, t=t, U=U, nu=nu)
     y, t = np.broadcast_arrays(np.asarray(y, dtype=float), np.asarray(t, dtype=float))
     started = t > 0
     t_safe = np.where(started, t, 1.0)
     if h is None:
+        inputs.pop("h")
         u = erfc(y / (2.0 * np.sqrt(nu * t_safe)))
     else:
-        h = positive("h", h, "a gap width in m")
         if np.any(y > h):
             raise ValueError(f"y must lie in [0, h] = [0, {h!r}] m; got max(y) = {float(np.max(y))!r}")
-        tau = nu * t_safe / h**2
+        tau = nu * t_safe / (h * h)  # h * h gives inf for a huge h where h**2 raises OverflowError
         short = tau < _SWITCH
         u = np.where(
             short, _couette_images(y, np.minimum(tau, _SWITCH), h), _couette_fourier(y, np.maximum(tau, _SWITCH), h)
         )
     u = np.where(started, u, np.where(y == 0, 1.0, 0.0))
-    return _out(U * u)
+    return result(U * u, **inputs)
 
 
-def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
+def couette_startup_numerical(
+    t: float, U: float, nu: float, h: float | None = None, cells: int = 201, steps: int = 200
+) -> tuple[np.ndarray, np.ndarray]:
     """The Couette start-up solved with the ink solver (Crank-Nicolson, fixed ends).
 
     Calls :func:`flowkit.diffusion.crank_nicolson` with the kinematic viscosity
@@ -249,17 +267,34 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
     """
     from . import diffusion  # lazy: loads numba only when this solver runs
 
-    t = nonnegative("t", t, "a time since the start in s")
-    U = finite("U", U, "a wall speed in m/s")
-    nu = positive("nu", nu, "a kinematic viscosity in m^2/s")
+    t = nonnegative("t", t, "a time since the start in s", scalar=True)
+    U = finite("U", U, "a wall speed in m/s", scalar=True)
+    nu = positive("nu", nu, "a kinematic viscosity in m^2/s", scalar=True)
+    if h is not None:
+        h = positive("h", h, "a gap width in m (or None for a semi-infinite fluid)", scalar=True)
     cells = count("cells", cells, "grid points including both walls", minimum=3)
     steps = count("steps", steps, "time steps", minimum=1)
+    # Refused before anything is allocated: positions, velocity and the solver's
+    # buffers per cell (crank_nicolson's own estimate, 88 bytes, plus 16), and
+    # the step times (two float64 per step).
+    limits.check_memory(
+        "couette_startup_numerical",
+        [
+            ("cells", cells, 104 * cells, "the grid and the solver's buffers"),
+            ("steps", steps, 16 * (steps + 1), "the time of every step"),
+        ],
+    )
     if h is None:
         if t == 0:
             raise ValueError("t must be > 0 when h is None (the truncated depth 10 sqrt(nu t) would be zero); got 0.0")
         depth = 10.0 * np.sqrt(nu * t)
+        if not np.isfinite(depth) or depth / (cells - 1) == 0 or depth / (cells - 1) ** 2 == 0:
+            raise ValueError(
+                f"nu and t set the depth 10 sqrt(nu t) = {depth!r} m, too extreme for a grid of {cells} cells in float64; "
+                f"got nu={nu!r} m^2/s, t={t!r} s"
+            )
     else:
-        depth = positive("h", h, "a gap width in m")
+        depth = h
     y = np.linspace(0.0, depth, cells)
     dx = y[1] - y[0]
     u = np.zeros(cells)
@@ -267,15 +302,29 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
     if t == 0:
         return y, u
     first = 0.5 * dx**2 / nu  # r = 1/2: Crank-Nicolson strongly damps the grid-scale mode
+    if not (np.isfinite(first) and first > 0):
+        raise ValueError(
+            f"h and nu give a first time step dx^2/(2 nu) = {first!r} s outside float64 range; "
+            f"got h={show(h)} m, nu={nu!r} m^2/s, cells={cells}"
+        )
     if steps == 1 or t <= steps * first:
         times = np.linspace(0.0, t, steps + 1)
     else:
         # geometric steps from r = 1/2 up to t: every Fourier mode of the jump meets a few
         # steps with nu k^2 dt ~ 1, where Crank-Nicolson damps it (large-r steps barely do)
         times = np.concatenate(([0.0], np.geomspace(first, t, steps)))
-    for dt in np.diff(times):
-        u = diffusion.crank_nicolson(u, nu, dx, dt, 1, bc="fixed")
-    return y, np.asarray(u, dtype=float)
+    steps_dt = np.diff(times)
+    if not np.all(steps_dt > 0):
+        raise ValueError(f"t is too small to split into {steps} time steps in float64; got t={t!r} s (steps={steps})")
+    with warnings.catch_warnings(), _chunks.Progress(steps, "couette_startup_numerical", "step") as bar:
+        # The long graded steps are deliberate (see above): the solver's warning about
+        # large-r wiggles is answered by the short steps that precede them.
+        warnings.simplefilter("ignore", diffusion.OscillationWarning)
+        for dt in steps_dt:
+            u = diffusion.crank_nicolson(u, nu, dx, dt, 1, bc="fixed")
+            bar.update(1)
+    inputs = dict(t=t, U=U, nu=nu, h=h, cells=cells, steps=steps)
+    return result(y, **inputs), result(u, **inputs)
 
 
 # --------------------------------------------------------------------------
@@ -283,7 +332,7 @@ def couette_startup_numerical(t, U, nu, h=None, cells=201, steps=200):
 # --------------------------------------------------------------------------
 
 
-def fermi_wavevector(n, g=2):
+def fermi_wavevector(n: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Fermi wavevector ``k_F = (6 pi^2 n / g)^(1/3)``.
 
     Parameters
@@ -299,11 +348,11 @@ def fermi_wavevector(n, g=2):
         k_F in 1/m.
     """
     n = nonnegative("n", n, "a number density in 1/m^3")
-    g = count("g", g, "a spin degeneracy", minimum=1)
-    return _out(np.cbrt(6.0 * np.pi**2 * np.asarray(n) / g))
+    g = count("g", g, "a spin degeneracy", minimum=1, maximum=_G_MAX)
+    return result(np.cbrt(6.0 * np.pi**2 * np.asarray(n) / g), n=n, g=g)
 
 
-def fermi_velocity(n, mass, g=2):
+def fermi_velocity(n: ArrayLike, mass: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Fermi velocity ``v_F = hbar k_F / m``.
 
     Parameters
@@ -321,17 +370,20 @@ def fermi_velocity(n, mass, g=2):
         v_F in m/s.
     """
     mass = positive("mass", mass, "a particle mass in kg")
-    return _out(hbar * np.asarray(fermi_wavevector(n, g)) / np.asarray(mass))
+    kF = fermi_wavevector(n, g)
+    broadcast(n=kF, mass=mass)
+    return result(hbar * np.asarray(kF) / np.asarray(mass), n=n, mass=mass, g=g)
 
 
-def fermi_energy(n, mass, g=2):
+def fermi_energy(n: ArrayLike, mass: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Fermi energy ``E_F = hbar^2 k_F^2 / (2 m)`` in J (arguments as :func:`fermi_velocity`)."""
     mass = positive("mass", mass, "a particle mass in kg")
-    kF = np.asarray(fermi_wavevector(n, g))
-    return _out((hbar * kF) ** 2 / (2.0 * np.asarray(mass)))
+    kF = fermi_wavevector(n, g)
+    broadcast(n=kF, mass=mass)
+    return result((hbar * np.asarray(kF)) ** 2 / (2.0 * np.asarray(mass)), n=n, mass=mass, g=g)
 
 
-def fermi_effusion_flux(n, mass, g=2):
+def fermi_effusion_flux(n: ArrayLike, mass: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Particle flux through a small hole from a Fermi gas at T = 0: ``(3/16) n v_F``.
 
     Derivation. At T = 0 the occupied velocities fill a sphere of radius
@@ -360,7 +412,8 @@ def fermi_effusion_flux(n, mass, g=2):
         Flux in 1/(m^2 s).
     """
     v_F = np.asarray(fermi_velocity(n, mass, g))
-    return _out(3.0 / 16.0 * np.asarray(n, dtype=float) * v_F)
+    n = nonnegative("n", n, "a number density in 1/m^3")
+    return result(3.0 / 16.0 * np.asarray(n) * v_F, n=n, mass=mass, g=g)
 
 
 # Complete Fermi-Dirac integrals F_j(eta) = (1/Gamma(j+1)) int_0^inf x^j / (exp(x - eta) + 1) dx,
@@ -431,7 +484,7 @@ def _fd1(eta):
     return np.where(eta > 0, 0.5 * eta**2 + np.pi**2 / 6.0 - f_neg, f_neg)
 
 
-def fermi_dirac_integral(j, eta):
+def fermi_dirac_integral(j: float, eta: ArrayLike) -> float | np.ndarray:
     """Complete Fermi-Dirac integral ``F_j(eta) = (1/Gamma(j+1)) int_0^inf x^j/(e^(x-eta)+1) dx``.
 
     Normalised so that ``F_j(eta) -> e^eta`` for eta -> -infinity (Boltzmann)
@@ -449,10 +502,11 @@ def fermi_dirac_integral(j, eta):
     float or ndarray
         ``F_j(eta)``, dimensionless (relative accuracy ~1e-12).
     """
+    j = finite("j", j, "the order: one of -0.5, 0.5, 1", scalar=True)
     if j not in (-0.5, 0.5, 1):
         raise ValueError(f"j must be one of -0.5, 0.5, 1 (orders implemented); got {j!r}")
     eta = np.asarray(finite("eta", eta, "a reduced chemical potential mu/(kT)"), dtype=float)
-    return _out(_fd1(eta) if j == 1 else _fd(j, eta))
+    return result(_fd1(eta) if j == 1 else _fd(j, eta), j=j, eta=eta)
 
 
 def _log_f12_inverse(log_y):
@@ -471,7 +525,7 @@ def _log_f12_inverse(log_y):
     return eta
 
 
-def effusion_flux_fd(n, mass, T, g=2):
+def effusion_flux_fd(n: ArrayLike, mass: ArrayLike, T: ArrayLike, g: int = 2) -> float | np.ndarray:
     """Effusion flux of an ideal Fermi gas at temperature ``T`` (Fermi-Dirac).
 
     For any isotropic gas the flux through a small hole is ``n <v> / 4`` with
@@ -480,9 +534,9 @@ def effusion_flux_fd(n, mass, T, g=2):
     over speed,
     ``n = (g m^3/(2 pi hbar)^3) 4 pi int v^2 f dv`` and
     ``flux = (g m^3/(2 pi hbar)^3) pi int v^3 f dv``,
-    which in Fermi-Dirac integrals read ``n = g F_{1/2}(eta) / lambda^3`` and
+    which in Fermi-Dirac integrals read ``n = g F_{1/2}(eta) / Lambda^3`` and
     ``flux = n sqrt(kT / (2 pi m)) F_1(eta) / F_{1/2}(eta)``, with
-    ``eta = mu/(kT)`` and ``lambda`` the thermal wavelength. ``eta`` is found
+    ``eta = mu/(kT)`` and ``Lambda`` the thermal wavelength. ``eta`` is found
     from ``n`` by Newton's method; ``F_1`` is exact (a dilogarithm).
 
     Limits (tested): ``kT << E_F`` gives ``(3/16) n v_F`` and ``kT >> E_F``
@@ -509,7 +563,9 @@ def effusion_flux_fd(n, mass, T, g=2):
     n = positive("n", n, "a number density in 1/m^3")
     mass = positive("mass", mass, "a particle mass in kg")
     T = positive("T", T, "an absolute temperature in K (use fermi_effusion_flux for T = 0)")
-    g = count("g", g, "a spin degeneracy", minimum=1)
+    g = count("g", g, "a spin degeneracy", minimum=1, maximum=_G_MAX)
+    inputs = dict(n=n, mass=mass, T=T, g=g)
+    broadcast(n=n, mass=mass, T=T)
     n, mass, T = np.broadcast_arrays(np.asarray(n), np.asarray(mass), np.asarray(T))
     shape = n.shape
     n, mass, T = n.ravel(), mass.ravel(), T.ravel()
@@ -533,8 +589,4 @@ def effusion_flux_fd(n, mass, T, g=2):
     ratio[high] = _fd1(eta[high]) / _fd(0.5, eta[high])
     flux = n * np.sqrt(k_B * T / (2.0 * np.pi * mass)) * ratio
     flux[degenerate] = fermi_effusion_flux(n[degenerate], mass[degenerate], g)
-    if not np.all(np.isfinite(flux)):
-        raise ValueError(
-            f"T gives a flux outside float64 range for this n and mass; got T from {float(T.min()):.3g} to {float(T.max()):.3g} K"
-        )
-    return _out(flux.reshape(shape))
+    return result(flux.reshape(shape), **inputs)

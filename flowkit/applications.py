@@ -14,10 +14,13 @@ Three places where a particle flux decides what happens:
 All closed form; this module never imports numba.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 
-from ._validate import nonnegative, positive, probability
+from ._validate import broadcast, nonnegative, positive, probability, result
 
 __all__ = [
     "EARTH_DIPOLE_FIELD",
@@ -37,12 +40,7 @@ __all__ = [
 EARTH_DIPOLE_FIELD = 3.12e-5
 
 
-def _out(arr):
-    arr = np.asarray(arr, dtype=float)
-    return arr.item() if arr.ndim == 0 else arr
-
-
-def solar_wind_pressure(n, v, mass=_c.m_p):
+def solar_wind_pressure(n: ArrayLike, v: ArrayLike, mass: ArrayLike = _c.m_p) -> float | np.ndarray:
     """Dynamic pressure (momentum flux) of a stream, ``n m v^2``.
 
     Parameters
@@ -63,10 +61,11 @@ def solar_wind_pressure(n, v, mass=_c.m_p):
     n = nonnegative("n", n, "a number density in 1/m^3")
     v = nonnegative("v", v, "a bulk speed in m/s")
     mass = positive("mass", mass, "a particle mass in kg")
-    return _out(np.asarray(n) * np.asarray(mass) * np.asarray(v) ** 2)
+    broadcast(n=n, v=v, mass=mass)
+    return result(np.asarray(n) * np.asarray(mass) * np.asarray(v) ** 2, n=n, v=v, mass=mass)
 
 
-def magnetopause_standoff(n, v, B0=EARTH_DIPOLE_FIELD):
+def magnetopause_standoff(n: ArrayLike, v: ArrayLike, B0: ArrayLike = EARTH_DIPOLE_FIELD) -> float | np.ndarray:
     """Sub-solar magnetopause distance in Earth radii from pressure balance.
 
     The dipole field at distance r is ``B0 (R_E/r)^3``; currents on the
@@ -91,13 +90,16 @@ def magnetopause_standoff(n, v, B0=EARTH_DIPOLE_FIELD):
     n = positive("n", n, "a proton number density in 1/m^3")
     v = positive("v", v, "a solar-wind speed in m/s")
     B0 = positive("B0", B0, "a surface magnetic field in T")
+    broadcast(n=n, v=v, B0=B0)
     p_wind = np.asarray(n) * _c.m_p * np.asarray(v) ** 2
-    return _out(((2.0 * np.asarray(B0)) ** 2 / (2.0 * _c.mu_0 * p_wind)) ** (1.0 / 6.0))
+    standoff = ((2.0 * np.asarray(B0)) ** 2 / (2.0 * _c.mu_0 * p_wind)) ** (1.0 / 6.0)
+    return result(standoff, n=n, v=v, B0=B0)
 
 
 def _radius_inside(r, R):
     r = nonnegative("r", r, "a radial distance from the drop centre in m")
     R = positive("R", R, "a drop (contact-line) radius in m")
+    broadcast(r=r, R=R)
     r, R = np.asarray(r), np.asarray(R)
     if np.any(r >= R):
         raise ValueError(
@@ -107,7 +109,7 @@ def _radius_inside(r, R):
     return r, R
 
 
-def coffee_ring_flux(r, R):
+def coffee_ring_flux(r: ArrayLike, R: ArrayLike) -> float | np.ndarray:
     """Evaporation flux over a thin pinned drop, relative to its value at the centre.
 
     ``J(r) / J(0) = (1 - r^2/R^2)^(-1/2)``: the contact-angle -> 0 limit of
@@ -128,16 +130,16 @@ def coffee_ring_flux(r, R):
         Dimensionless flux ratio (1 at the centre).
     """
     r, R = _radius_inside(r, R)
-    return _out(1.0 / np.sqrt(1.0 - (r / R) ** 2))
+    return result(1.0 / np.sqrt(1.0 - (r / R) ** 2), r=r, R=R)
 
 
-def coffee_ring_velocity(r, R, t, t_f):
+def coffee_ring_velocity(r: ArrayLike, R: ArrayLike, t: ArrayLike, t_f: ArrayLike) -> float | np.ndarray:
     """Depth-averaged outward velocity inside a drying thin drop (contact angle -> 0).
 
     Mass conservation for the film ``h(r, t) = theta(t) (R^2 - r^2) / (2R)``
     with the pinned contact line, the flux of :func:`coffee_ring_flux` and
     ``theta`` falling linearly to 0 at ``t_f``, gives
-    (Deegan et al., Phys. Rev. E 62, 756 (2000), the lambda = 1/2 case)
+    (Deegan et al., Phys. Rev. E 62, 756 (2000), the case of evaporation exponent 1/2)
     ``v = R / (4 (t_f - t)) * [(1 - r~^2)^(-1/2) - (1 - r~^2)] / r~``,
     ``r~ = r / R``. It vanishes at the centre, diverges at the rim, and
     speeds up as the drop thins.
@@ -160,6 +162,7 @@ def coffee_ring_velocity(r, R, t, t_f):
     """
     r, R = _radius_inside(r, R)
     t, t_f = _time_fraction(t, t_f, closed=False)
+    broadcast(r=r, R=R, t=t, t_f=t_f)
     x = r / R
     s = x * x
     # (1 - s)^(-1/2) - (1 - s) = [(1 - s)^(-1/2) - 1] + s, written with expm1/log1p so that
@@ -167,12 +170,13 @@ def coffee_ring_velocity(r, R, t, t_f):
     bracket = np.expm1(-0.5 * np.log1p(-s)) + s
     with np.errstate(invalid="ignore", divide="ignore"):
         shape = np.where(x > 0, bracket / np.where(x > 0, x, 1.0), 0.0)
-    return _out(R / (4.0 * (t_f - t)) * shape)
+    return result(R / (4.0 * (t_f - t)) * shape, r=r, R=R, t=t, t_f=t_f)
 
 
 def _time_fraction(t, t_f, closed=True):
     t = nonnegative("t", t, "a time since deposition in s")
     t_f = positive("t_f", t_f, "a drying time in s")
+    broadcast(t=t, t_f=t_f)
     t, t_f = np.asarray(t), np.asarray(t_f)
     bad = t > t_f if closed else t >= t_f
     if np.any(bad):
@@ -181,7 +185,7 @@ def _time_fraction(t, t_f, closed=True):
     return t, t_f
 
 
-def coffee_ring_deposit(t, t_f):
+def coffee_ring_deposit(t: ArrayLike, t_f: ArrayLike) -> float | np.ndarray:
     """Fraction of the solute that has reached the rim, ``[1 - (1 - t/t_f)^(3/4)]^(4/3)``.
 
     Deegan's small-angle law (Phys. Rev. E 62, 756 (2000)): following each
@@ -203,10 +207,10 @@ def coffee_ring_deposit(t, t_f):
         Dimensionless fraction in [0, 1].
     """
     t, t_f = _time_fraction(t, t_f)
-    return _out((1.0 - (1.0 - t / t_f) ** 0.75) ** (4.0 / 3.0))
+    return result((1.0 - (1.0 - t / t_f) ** 0.75) ** (4.0 / 3.0), t=t, t_f=t_f)
 
 
-def drop_evaporation_rate(R, D_v, c_sat, humidity):
+def drop_evaporation_rate(R: ArrayLike, D_v: ArrayLike, c_sat: ArrayLike, humidity: ArrayLike) -> float | np.ndarray:
     """Mass lost per second by a thin pinned drop drying by vapour diffusion.
 
     When evaporation is limited by the diffusion of vapour into still air,
@@ -254,10 +258,14 @@ def drop_evaporation_rate(R, D_v, c_sat, humidity):
     D_v = positive("D_v", D_v, "a vapour diffusion coefficient in m^2/s")
     c_sat = nonnegative("c_sat", c_sat, "a saturated vapour density in kg/m^3")
     humidity = probability("humidity", humidity, "a relative humidity")
-    return _out(4.0 * np.asarray(D_v) * np.asarray(c_sat) * (1.0 - np.asarray(humidity)) * np.asarray(R))
+    inputs = dict(R=R, D_v=D_v, c_sat=c_sat, humidity=humidity)
+    broadcast(**inputs)
+    return result(4.0 * np.asarray(D_v) * np.asarray(c_sat) * (1.0 - np.asarray(humidity)) * np.asarray(R), **inputs)
 
 
-def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
+def drop_drying_time(
+    R: ArrayLike, theta: ArrayLike, D_v: ArrayLike, c_sat: ArrayLike, humidity: ArrayLike, density: ArrayLike = 997.0
+) -> float | np.ndarray:
     """Time for a thin pinned drop to dry at the rate of :func:`drop_evaporation_rate`.
 
     A thin spherical cap of footprint radius ``R`` and small contact angle
@@ -298,6 +306,8 @@ def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
     >>> round(drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 0.5, density=1000.0), 3)  # 100 pi s
     314.159
     """
+    R = positive("R", R, "a drop (contact-line) radius in m")
+    D_v = positive("D_v", D_v, "a vapour diffusion coefficient in m^2/s")
     theta = positive("theta", theta, "a contact angle in radians")
     if np.any(np.asarray(theta) > np.pi / 2):
         raise ValueError(
@@ -311,12 +321,16 @@ def drop_drying_time(R, theta, D_v, c_sat, humidity, density=997.0):
             f"got {float(np.max(humidity))!r}"
         )
     density = positive("density", density, "a liquid density in kg/m^3")
-    rate = drop_evaporation_rate(R, D_v, c_sat, humidity)
-    R = np.asarray(R, dtype=float)
-    return _out(np.asarray(density) * np.pi * R**3 * np.asarray(theta) / 4.0 / np.asarray(rate))
+    inputs = dict(R=R, theta=theta, D_v=D_v, c_sat=c_sat, humidity=humidity, density=density)
+    broadcast(**inputs)
+    rate = np.asarray(drop_evaporation_rate(R, D_v, c_sat, humidity))
+    R = np.asarray(R)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_f = np.asarray(density) * np.pi * R**3 * np.asarray(theta) / 4.0 / rate
+    return result(t_f, **inputs)
 
 
-def stokes_einstein(radius, T=310.0, eta=1.0e-3):
+def stokes_einstein(radius: ArrayLike, T: ArrayLike = 310.0, eta: ArrayLike = 1.0e-3) -> float | np.ndarray:
     """Diffusion coefficient of a sphere, ``D = k T / (6 pi eta a)``.
 
     Parameters
@@ -336,10 +350,12 @@ def stokes_einstein(radius, T=310.0, eta=1.0e-3):
     radius = positive("radius", radius, "a hydrodynamic radius in m")
     T = positive("T", T, "an absolute temperature in K")
     eta = positive("eta", eta, "a dynamic viscosity in Pa s")
-    return _out(_c.k * np.asarray(T) / (6.0 * np.pi * np.asarray(eta) * np.asarray(radius)))
+    broadcast(radius=radius, T=T, eta=eta)
+    D = _c.k * np.asarray(T) / (6.0 * np.pi * np.asarray(eta) * np.asarray(radius))
+    return result(D, radius=radius, T=T, eta=eta)
 
 
-def nodal_peclet(U, L, D):
+def nodal_peclet(U: ArrayLike, L: ArrayLike, D: ArrayLike) -> float | np.ndarray:
     """Peclet number ``Pe = U L / D`` of the cilia-driven flow in the embryonic node.
 
     ``Pe`` compares the time to diffuse across the node, ``L^2/D``, with the
@@ -379,10 +395,11 @@ def nodal_peclet(U, L, D):
     U = nonnegative("U", U, "a flow speed in m/s")
     L = positive("L", L, "a length scale in m")
     D = positive("D", D, "a diffusion coefficient in m^2/s")
-    return _out(np.asarray(U) * np.asarray(L) / np.asarray(D))
+    broadcast(U=U, L=L, D=D)
+    return result(np.asarray(U) * np.asarray(L) / np.asarray(D), U=U, L=L, D=D)
 
 
-def nodal_profile(x, U, L, D):
+def nodal_profile(x: ArrayLike, U: float, L: float, D: float) -> float | np.ndarray:
     """Steady carrier concentration across the node, relative to its mean.
 
     A uniform leftward flow of speed ``U`` (towards ``x = 0``) in a closed
@@ -420,13 +437,17 @@ def nodal_profile(x, U, L, D):
     >>> round(nodal_profile(0.0, 1e-6, 1e-5, 1e-11), 5)   # Pe = 1, left wall
     1.58198
     """
-    pe = nodal_peclet(U, L, D)
-    if np.ndim(pe) != 0:
-        raise ValueError(f"U, L and D must be single numbers; got a Peclet number of shape {np.shape(pe)}")
+    # every input validated before any is used (a string L must not reach the arithmetic)
     x = np.asarray(nonnegative("x", x, "a position in m from the left wall of the node"), dtype=float)
+    U = nonnegative("U", U, "a flow speed in m/s", scalar=True)
+    L = positive("L", L, "a width of the node in m", scalar=True)
+    D = positive("D", D, "a diffusion coefficient in m^2/s", scalar=True)
     if np.any(x > L):
         raise ValueError(f"x must lie in [0, L] = [0, {L!r}] m; got values up to {float(np.max(x))!r}")
+    pe = nodal_peclet(U, L, D)
     if pe == 0.0:
-        return _out(np.ones_like(x))
+        return result(np.ones_like(x))
     # -expm1(-Pe) = 1 - exp(-Pe) without cancellation when Pe is small.
-    return _out(pe * np.exp(-pe * x / L) / -np.expm1(-pe))
+    with np.errstate(over="ignore", under="ignore"):
+        profile = pe * np.exp(-pe * x / L) / -np.expm1(-pe)
+    return result(profile, x=x, U=U, L=L, D=D)

@@ -67,6 +67,11 @@ class Chapter:
         nbgrader assignment name under ``notebooks/homework/source/``.
     uses_numba : bool
         Whether the chapter's app loads numba kernels (memory, warm-up).
+    scrub : tuple of str
+        The controls of the app that tell the chapter's story: on the course
+        website (:mod:`flowkit.apps._static`) each one gets a slider over frames
+        rendered at build time. In an app with views, a control the shown view
+        does not use is left out of that view's page.
     """
 
     number: int
@@ -76,6 +81,7 @@ class Chapter:
     app_module: str | None = None
     homework: str | None = None
     uses_numba: bool = False
+    scrub: tuple[str, ...] = ()
 
     @property
     def path(self) -> str:
@@ -85,9 +91,20 @@ class Chapter:
 
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter(0, "00_start_here", "Start here"),
-    Chapter(1, "01_flux", "Flux", "flux_app", "flux", "hw01_flux"),
-    Chapter(2, "02_ficks_law", "Fick's law", "fick_app", "fick", "hw02_ficks_law", uses_numba=True),
-    Chapter(3, "03_random_walk", "The random walk", "walk_app", "walk", "hw03_random_walk", uses_numba=True),
+    Chapter(1, "01_flux", "Flux", "flux_app", "flux", "hw01_flux", scrub=("current", "beta")),
+    Chapter(
+        2, "02_ficks_law", "Fick's law", "fick_app", "fick", "hw02_ficks_law", uses_numba=True, scrub=("time_h", "T")
+    ),
+    Chapter(
+        3,
+        "03_random_walk",
+        "The random walk",
+        "walk_app",
+        "walk",
+        "hw03_random_walk",
+        uses_numba=True,
+        scrub=("steps", "n_walkers"),
+    ),
     Chapter(
         4,
         "04_chemical_potential_and_entropy",
@@ -95,6 +112,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "entropy_app",
         "entropy",
         "hw04_chemical_potential",
+        scrub=("split", "L12"),
     ),
     Chapter(
         5,
@@ -104,8 +122,17 @@ CHAPTERS: tuple[Chapter, ...] = (
         "analogies",
         "hw05_analogies",
         uses_numba=True,
+        scrub=("t", "T"),
     ),
-    Chapter(6, "06_applications", "Applications", "applications_app", "applications"),
+    Chapter(
+        6,
+        "06_applications",
+        "Applications",
+        "applications_app",
+        "applications",
+        "hw06_applications",
+        scrub=("v_kms", "t_frac", "D"),
+    ),
 )
 
 #: Chapters that have a slider app, in course order.
@@ -167,3 +194,26 @@ def nbgitpuller_url(
         safe="",
     )
     return f"{hub}/hub/user-redirect/git-pull?{query}"
+
+
+def chapters() -> tuple[Chapter, ...]:
+    """Every chapter, read from :data:`CHAPTERS` at the moment of the call.
+
+    Chapter-wide code (the app, browser and Voila tests, the benchmarks, Binder's
+    cache warming) calls this instead of copying :data:`APP_CHAPTERS` at import,
+    so a chapter added to :data:`CHAPTERS` -- even by a test that monkeypatches
+    it -- is seen everywhere.
+
+    >>> chapters()[3].notebook
+    '03_random_walk'
+    """
+    return tuple(CHAPTERS)
+
+
+def app_chapters() -> tuple[Chapter, ...]:
+    """The chapters that have a slider app, in course order, read at the moment of the call.
+
+    >>> [c.app for c in app_chapters()][:2]
+    ['flux_app', 'fick_app']
+    """
+    return tuple(c for c in chapters() if c.app)

@@ -41,9 +41,12 @@ number(answer, name)
     The answer as a float, or a hint about why it is not a usable number.
 """
 
+from __future__ import annotations
+
 import math
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants
 
 from flowkit import _validate
@@ -111,14 +114,12 @@ def _ok(message):
 
 
 def _check_label(arg, value):
-    """Validate ``name``/``unit`` given by the author of a check."""
-    if not isinstance(value, str):
-        raise ValueError(f"{arg} must be a string; got {value!r}")
-    return value
+    """Validate ``name``/``unit``/``reason`` given by the author of a check."""
+    return _validate.text(arg, value, "a label shown in the messages")
 
 
 def _check_rtol(rtol):
-    rtol = _validate.positive("rtol", rtol, "a relative tolerance, e.g. 0.01 for 1 %")
+    rtol = _validate.positive("rtol", rtol, "a relative tolerance, e.g. 0.01 for 1 %", scalar=True)
     if rtol >= 1:
         raise ValueError(f"rtol must be < 1 (a relative tolerance, e.g. 0.01 for 1 %); got {rtol!r}")
     return rtol
@@ -131,7 +132,7 @@ def _describe(value):
     return f"a {kind}"
 
 
-def number(answer, name="answer"):
+def number(answer: object, name: str = "answer") -> float:
     """Return ``answer`` as a float, or fail with a hint about its type.
 
     Parameters
@@ -245,7 +246,15 @@ def _diagnose_ratio(ratio, rtol, unit):
 # --------------------------------------------------------------------------- checks
 
 
-def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=False):
+def close(
+    answer: object,
+    expected: float,
+    rtol: float = 0.01,
+    unit: str = "",
+    name: str = "answer",
+    atol: float = 0.0,
+    hidden: bool = False,
+) -> None:
     """Check one number against the expected value and explain a miss.
 
     The answer passes when ``|answer - expected| <= atol + rtol * |expected|``.
@@ -288,11 +297,10 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
     if np.ndim(expected) != 0:
         raise ValueError(f"expected must be one number (use array_close for arrays); got shape {np.shape(expected)}")
     rtol = _check_rtol(rtol)
-    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit")
+    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit", scalar=True)
     _check_label("unit", unit)
     _check_label("name", name)
-    if not isinstance(hidden, (bool, np.bool_)):
-        raise ValueError(f"hidden must be True or False; got {hidden!r}")
+    _validate.flag("hidden", hidden)
     if expected == 0 and atol == 0:
         # rtol * |0| = 0: only an exact 0.0 would pass, and round-off would fail a correct answer
         raise ValueError("atol must be > 0 when expected is 0 (rtol alone allows no deviation from zero); got atol=0.0")
@@ -318,7 +326,7 @@ def close(answer, expected, rtol=0.01, unit="", name="answer", atol=0.0, hidden=
     _fail(f"{shown} {hint} {target}")
 
 
-def within(answer, low, high, unit="", name="answer"):
+def within(answer: object, low: float, high: float, unit: str = "", name: str = "answer") -> None:
     """Check that one number lies in a plausible range ``[low, high]``.
 
     Use it in a *visible* test: it catches a sign, a unit slip or an order
@@ -348,8 +356,8 @@ def within(answer, low, high, unit="", name="answer"):
     ValueError
         When ``low``/``high`` are not finite or ``low >= high``.
     """
-    low = _validate.finite("low", low, "the bottom of the plausible range")
-    high = _validate.finite("high", high, "the top of the plausible range")
+    low = _validate.finite("low", low, "the bottom of the plausible range", scalar=True)
+    high = _validate.finite("high", high, "the top of the plausible range", scalar=True)
     if not low < high:
         raise ValueError(f"low must be < high (a plausible range); got low={low!r}, high={high!r}")
     _check_label("unit", unit)
@@ -393,7 +401,7 @@ def within(answer, low, high, unit="", name="answer"):
     _fail(f"{shown} is too {direction}: a plausible value lies in {span}.")
 
 
-def sign(answer, expected, name="answer", reason=""):
+def sign(answer: object, expected: int | str, name: str = "answer", reason: str = "") -> None:
     """Check the sign of one number, with the physical reason as the hint.
 
     Parameters
@@ -440,7 +448,7 @@ def sign(answer, expected, name="answer", reason=""):
     _fail(f"{name} = {_fmt(value)} should be {word}{because}.")
 
 
-def shape(answer, expected, name="answer"):
+def shape(answer: object, expected: tuple[int, ...] | int, name: str = "answer") -> None:
     """Check that ``answer`` is an array of real numbers with shape ``expected``.
 
     Parameters
@@ -464,8 +472,10 @@ def shape(answer, expected, name="answer"):
     ValueError
         When ``expected`` is not a tuple of non-negative integers.
     """
-    if isinstance(expected, (int, np.integer)):
+    if isinstance(expected, (int, np.integer)) and not isinstance(expected, (bool, np.bool_)):
         expected = (expected,)
+    if not isinstance(expected, (tuple, list)):
+        raise ValueError(f"expected must be a shape (a tuple of integers); got {_validate.show(expected)}")
     try:
         expected = tuple(_validate.count("expected", n, "an array dimension") for n in expected)
     except TypeError:
@@ -486,7 +496,15 @@ def shape(answer, expected, name="answer"):
     return _ok(f"{name} has shape {expected}.")
 
 
-def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", hidden=False):
+def array_close(
+    answer: object,
+    expected: ArrayLike,
+    rtol: float = 0.01,
+    atol: float = 0.0,
+    unit: str = "",
+    name: str = "answer",
+    hidden: bool = False,
+) -> None:
     """Check an array element by element and explain a miss.
 
     Each element passes when ``|a - e| <= atol + rtol * |e|``.
@@ -523,11 +541,10 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
     """
     expected = np.asarray(_validate.finite("expected", expected, "the correct values"), dtype=float)
     rtol = _check_rtol(rtol)
-    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit")
+    atol = _validate.nonnegative("atol", atol, "an absolute tolerance in the answer's unit", scalar=True)
     _check_label("unit", unit)
     _check_label("name", name)
-    if not isinstance(hidden, (bool, np.bool_)):
-        raise ValueError(f"hidden must be True or False; got {hidden!r}")
+    _validate.flag("hidden", hidden)
     if atol == 0 and np.any(expected == 0):
         # those elements would have to be exactly 0.0: round-off would fail a correct answer
         raise ValueError(
@@ -581,3 +598,266 @@ def array_close(answer, expected, rtol=0.01, atol=0.0, unit="", name="answer", h
         f"{head}; the worst is at index {index}: {_with_unit(values[worst], unit)} "
         f"where {_with_unit(expected[worst], unit)} is expected."
     )
+
+
+# --------------------------------------------------------------------------- predictions and try-this findings
+#
+# The checks above grade: a wrong answer raises, so an nbgrader cell fails. The
+# ones below coach. A student commits to a prediction *before* moving a slider,
+# or types what a "try this" made them find, and hears at once whether it holds
+# up. They never raise for the student's answer, so "Run All" goes on past a
+# wrong guess, and a blank (the shipped placeholder ``...``) is an invitation,
+# not an error. Every verdict starts with one of these words:
+
+RIGHT = "Right"  #: the answer holds
+NOT_QUITE = "Not quite"  #: wrong; the hint names the misconception, never the answer
+YOUR_TURN = "Your turn"  #: still blank
+
+__all__ += ["prediction", "multiple_choice", "predict", "found", "RIGHT", "NOT_QUITE", "YOUR_TURN"]
+
+
+def _is_blank(answer):
+    """The placeholders a student has not replaced yet: ``...``, ``None`` or an empty string."""
+    return answer is None or answer is Ellipsis or (isinstance(answer, str) and not answer.strip())
+
+
+def _say(verdict, message):
+    # Printed, not returned: a value on a cell's last line would be displayed as well.
+    print(f"{verdict}: {message}")
+
+
+def _coerce_number(answer):
+    """``answer`` as a finite float, or None when it is not one number (no printing, no raising)."""
+    if isinstance(answer, (bool, np.bool_, str, bytes)):
+        return None
+    try:
+        arr = np.asarray(answer)
+    except Exception:
+        return None
+    if arr.dtype.kind not in "iuf" or arr.size != 1:
+        return None
+    value = float(arr.reshape(()))
+    return value if math.isfinite(value) else None
+
+
+def _check_target(arg, target):
+    """A target of a prediction: one finite number, or a (low, high) range with low < high."""
+    if isinstance(target, tuple):
+        if len(target) != 2:
+            raise ValueError(f"{arg} must be a number or a (low, high) range; got {target!r}")
+        low = _validate.finite(f"{arg}[0]", target[0], "the bottom of the accepted range")
+        high = _validate.finite(f"{arg}[1]", target[1], "the top of the accepted range")
+        if not low < high:
+            raise ValueError(f"{arg} must be a range with low < high; got {target!r}")
+        return (float(low), float(high))
+    value = _validate.finite(arg, target, "the right value, or a (low, high) range")
+    if np.ndim(value) != 0:
+        raise ValueError(f"{arg} must be one number or a (low, high) range; got {target!r}")
+    return float(value)
+
+
+def _hits(value, target, rtol):
+    """Whether ``value`` is ``target`` (within ``rtol``; 1e-12 absolute for a target of 0) or inside a range."""
+    if isinstance(target, tuple):
+        return target[0] <= value <= target[1]
+    return abs(value - target) <= max(rtol * abs(target), 1e-12 if target == 0 else 0.0)
+
+
+def prediction(
+    answer, expected, rtol=0.05, traps=(), hint="", why="", unit="", name="your prediction", blank="your prediction"
+):
+    """Judge a numerical prediction (a number, a factor, an exponent) and coach.
+
+    Unlike :func:`close`, this never raises for the student's answer: it
+    prints one line that starts with :data:`RIGHT`, :data:`NOT_QUITE` or
+    :data:`YOUR_TURN`, so a notebook keeps running past a wrong guess.
+
+    Parameters
+    ----------
+    answer : float or None or Ellipsis
+        The student's prediction. ``...``, ``None`` or ``""`` (the shipped
+        placeholder) get a "your turn" message.
+    expected : float or tuple of float
+        The right value, or an accepted ``(low, high)`` range (for findings
+        read off a slider, where any value in a window is right).
+    rtol : float
+        Relative tolerance around ``expected`` (0 < rtol < 1).
+    traps : sequence of (float or (low, high), str)
+        Typical wrong answers, each with the misconception it reveals. The
+        text names the mistake and where to look, never the right answer.
+    hint : str
+        What to think about for any other wrong answer.
+    why : str
+        The reason, shown with a right answer (and where to see it).
+    unit : str
+        The unit the answer is in, for the messages.
+    name : str
+        What the number is, as the student knows it.
+    blank : str
+        What the placeholder stands for, in the "your turn" message
+        (``"your prediction"``, or ``"what you found"`` for a try-this).
+
+    Returns
+    -------
+    None
+        The verdict is printed.
+
+    Raises
+    ------
+    ValueError
+        Only for a mis-specified check (a bad ``expected``, ``rtol`` or trap).
+
+    Examples
+    --------
+    >>> from flowkit import check
+    >>> check.prediction(..., 0.5)
+    Your turn: replace `...` with your prediction (a number), then run the cell again.
+    >>> check.prediction(2.0, 0.5, traps=[(2.0, "More area catches more particles, but the flux is per unit area.")])
+    Not quite: More area catches more particles, but the flux is per unit area.
+    >>> check.prediction(0.5, 0.5, why="Same particles per second, spread over twice the area.")
+    Right: your prediction = 0.5. Same particles per second, spread over twice the area.
+    """
+    target = _check_target("expected", expected)
+    rtol = _check_rtol(rtol)
+    checked_traps = []
+    for item in traps:
+        if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str)):
+            raise ValueError(f"traps must hold (value, explanation) pairs; got {item!r}")
+        checked_traps.append((_check_target("trap", item[0]), item[1]))
+    for arg, text in (("hint", hint), ("why", why), ("unit", unit), ("name", name), ("blank", blank)):
+        _check_label(arg, text)
+
+    if _is_blank(answer):
+        return _say(YOUR_TURN, f"replace `...` with {blank} (a number), then run the cell again.")
+    value = _coerce_number(answer)
+    if value is None:
+        return _say(NOT_QUITE, f"{name} should be one finite number (e.g. 2, 0.5 or -1/6); got {answer!r}.")
+    shown = f"{name} = {_with_unit(value, unit)}"
+    if _hits(value, target, rtol):
+        return _say(RIGHT, f"{shown}. {why}".rstrip())
+    for trap, text in checked_traps:
+        if _hits(value, trap, rtol) and not _hits(value, target, rtol):
+            return _say(NOT_QUITE, text)
+    if isinstance(target, tuple):
+        side = "too large" if value > target[1] else "too small"
+    else:
+        side = "too large" if value > target else "too small"
+    return _say(NOT_QUITE, f"{shown} is {side}. {hint}".rstrip())
+
+
+def _option_key(answer):
+    """Normalise a multiple-choice answer: ``"B"``, ``" b "``, ``"(b)"`` and ``"b)"`` all mean ``"b"``."""
+    if isinstance(answer, (int, np.integer)) and not isinstance(answer, (bool, np.bool_)):
+        return str(int(answer))
+    if isinstance(answer, str):
+        return answer.strip().strip("()").strip().lower()
+    return None
+
+
+def multiple_choice(answer, correct, options, name="your choice"):
+    """Judge a multiple-choice answer; every option has its own explanation.
+
+    Never raises for the student's answer (see :func:`prediction`).
+
+    Parameters
+    ----------
+    answer : str or int or None or Ellipsis
+        The student's pick, e.g. ``"b"`` (case, spaces and brackets are
+        ignored). A blank gets a "your turn" message.
+    correct : str
+        The key of the right option.
+    options : mapping of str to str
+        Each option's key and its explanation: for a wrong option, the
+        misconception behind it; for the right one, the reason.
+    name : str
+        What is being chosen, for the messages.
+
+    Returns
+    -------
+    None
+        The verdict is printed.
+
+    Raises
+    ------
+    ValueError
+        When ``correct`` is not among the ``options`` or an explanation is
+        missing (a mis-specified check).
+
+    Examples
+    --------
+    >>> from flowkit import check
+    >>> opts = {"a": "Both directions are counted with a sign.", "b": "Net count: as many cross each way."}
+    >>> check.multiple_choice("A", "b", opts)
+    Not quite: (a) Both directions are counted with a sign.
+    >>> check.multiple_choice("b", "b", opts)
+    Right: (b) Net count: as many cross each way.
+    """
+    if not hasattr(options, "items") or not options:
+        raise ValueError(f"options must be a non-empty mapping of option key -> explanation; got {options!r}")
+    table = {}
+    for key, text in options.items():
+        norm = _option_key(key)
+        if norm is None or not norm or not isinstance(text, str) or not text.strip():
+            raise ValueError(f"each option needs a string key and a non-empty explanation; got {key!r}: {text!r}")
+        table[norm] = text
+    want = _option_key(correct)
+    if want not in table:
+        raise ValueError(f"correct must be one of the option keys {sorted(table)}; got {correct!r}")
+    _check_label("name", name)
+
+    keys = ", ".join(f'"{k}"' for k in table)
+    if _is_blank(answer):
+        return _say(YOUR_TURN, f"type the letter of your choice ({keys}) in place of `...`, then run the cell again.")
+    key = _option_key(answer)
+    if key not in table:
+        return _say(NOT_QUITE, f"{name} must be one of {keys}; got {answer!r}.")
+    if key == want:
+        return _say(RIGHT, f"({key}) {table[key]}")
+    return _say(NOT_QUITE, f"({key}) {table[key]}")
+
+
+def _ask(question_id, answer, kind):
+    from flowkit import inquiry  # the question bank; imported only when a chapter asks
+
+    question = inquiry.question(question_id)
+    if question.kind != kind:
+        other = "check.found" if kind == "predict" else "check.predict"
+        raise ValueError(f"question {question_id!r} is a {question.kind!r} question; call {other} for it")
+    if question.options:
+        return multiple_choice(answer, question.answer, dict(question.options), name=question.name)
+    return prediction(
+        answer,
+        question.expected(),
+        rtol=question.rtol,
+        traps=question.traps,
+        hint=question.hint,
+        why=question.why,
+        unit=question.unit,
+        name=question.name,
+        blank="your prediction" if kind == "predict" else "what you found",
+    )
+
+
+def predict(question_id, answer):
+    """Judge a chapter's prediction question, named by its id (e.g. ``"01.area"``).
+
+    The question, its answer and the misconceptions behind typical wrong
+    answers live in :mod:`flowkit.inquiry`, so a notebook cell shows only what
+    the student typed. Never raises for the student's answer: prints
+    ``Right: ...``, ``Not quite: <hint>`` or ``Your turn: ...``.
+
+    Raises
+    ------
+    ValueError
+        When ``question_id`` is unknown or names a try-this finding.
+    """
+    return _ask(question_id, answer, "predict")
+
+
+def found(question_id, answer):
+    """Judge what the student found in a chapter's "try this" (e.g. ``"06.try.geo"``).
+
+    Same verdicts as :func:`predict`; the goal and the accepted answer are in
+    :mod:`flowkit.inquiry`.
+    """
+    return _ask(question_id, answer, "found")

@@ -32,13 +32,15 @@ O(cells): the kernels keep two buffers and swap them each step.
 """
 
 import math
+import warnings
 
 import numpy as np
 
+from . import _chunks, _jit, limits
 from . import _validate as _v
-from ._jit import HAVE_NUMBA, jit
+from ._jit import jit
 
-__all__ = ["ftcs", "crank_nicolson", "stable_dt", "diffuse_2d", "gaussian"]
+__all__ = ["ftcs", "crank_nicolson", "stable_dt", "diffuse_2d", "gaussian", "OscillationWarning"]
 
 _BCS = ("noflux", "fixed", "periodic")
 # Integer codes so one compiled kernel serves all three conditions.
@@ -48,6 +50,36 @@ _BC_CODE = {"noflux": _NOFLUX, "fixed": _FIXED, "periodic": _PERIODIC}
 # Relative slack on the stability limit: r exactly 1/2 (a walker that always hops) must pass
 # even after dt was computed as dx**2 / (2 D) in floating point.
 _SLACK = 1e-12
+
+# Cell-steps per kernel call, about 0.05-0.1 s each (FTCS ~0.25 ns, CN ~4.5 ns,
+# 2D ~0.4 ns per cell-step): the longest a Ctrl-C waits.
+_CELL_STEPS_PER_CALL = 1 << 28
+_CELL_STEPS_PER_CALL_CN = 1 << 24
+_CELL_STEPS_PER_CALL_2D = 1 << 27
+# Bytes per cell: the validated copy of c0 (8, plus 8 when c0 had to be converted
+# to float64) and the kernel's two buffers (16) for the explicit schemes; CN's
+# bands, LU factors and Sherman-Morrison vectors add 56; the NumPy fallbacks
+# hold a few temporaries more.
+_CELL_BYTES = {"ftcs": 32, "crank_nicolson": 88, "diffuse_2d": 32}
+_CELL_BYTES_NUMPY = {"ftcs": 48, "crank_nicolson": 120, "diffuse_2d": 72}
+
+# Crank-Nicolson: above this r the steps are taken in the Laplacian's eigenbasis
+# (a fast transform) instead of by a tridiagonal solve. With sealed or periodic
+# ends the matrix I - (r/2) L tends to a singular one (L has the uniform vector
+# in its kernel), so the solve's round-off grows like r eps: the total drifts
+# by ~1e-12 relative at r = 1e4 and it divides by zero near r = 1e18. With
+# fixed ends the matrix stays diagonally dominant and the solve stays accurate
+# until 1 + r overflows.
+_CN_SPECTRAL_R = {"noflux": 1e3, "periodic": 1e3, "fixed": 1e300}
+# ... and above r = 1 its sharpest modes oscillate (amplification < -1/3 per
+# step); warn when, at the end of the run, the part of the profile carried by
+# the sign-flipping modes still exceeds this fraction of the range of c0.
+_CN_WARN_R = 1.0
+_CN_WARN_LEFT = 1e-2
+
+
+class OscillationWarning(UserWarning):
+    """Crank-Nicolson ran with r = D dt / dx^2 so large that grid-scale wiggles survive."""
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +155,10 @@ def gaussian(x, t, D, N=1, x0=0):
 # ---------------------------------------------------------------------------
 
 
-def _check_common(c0, D, dx, dt, steps, bc, ndim):
+def _check_common(c0, D, dx, dt, steps, bc, ndim, solver):
+    # The memory check comes first, before the validated copy is made.
+    per_cell = (_CELL_BYTES if _jit.HAVE_NUMBA else _CELL_BYTES_NUMPY)[solver]
+    limits.check_memory(solver, [("c0", np.shape(c0), per_cell * np.size(c0), "the grid and its work buffers")])
     arr = _v.finite("c0", c0, "initial concentrations")
     arr = np.array(arr, dtype=np.float64, order="C")  # always a fresh C-ordered copy (one kernel signature)
     if arr.ndim != ndim:
@@ -175,12 +210,13 @@ def _explicit_step(a, b, r, bc):
 
 @jit
 def _ftcs_kernel(c, r, steps, bc):
+    """``steps`` explicit steps; advances ``c`` in place (see :func:`_in_pieces` for why)."""
     a = c.copy()
     b = np.empty_like(a)
     for _ in range(steps):
         _explicit_step(a, b, r, bc)
         a, b = b, a
-    return a
+    c[:] = a
 
 
 @jit
@@ -243,10 +279,12 @@ def _thomas_solve(lower, inv_pivot, scaled_upper, rhs, x):
 
 @jit
 def _cn_kernel(c, r, steps, bc):
+    """``steps`` Crank-Nicolson steps; advances ``c`` in place."""
     n = c.shape[0]
     h = 0.5 * r
     lower, diag, upper, gamma, alpha, beta = _cn_matrix(n, h, bc)
     # The matrix never changes, so factor it once and only substitute each step.
+    # (A run in pieces factors it once per piece: O(n), against >= 2^24 cell-steps of work.)
     inv_pivot, scaled_upper = _thomas_factor(lower, diag, upper)
     z = np.zeros(n)
     denom = 1.0
@@ -266,7 +304,7 @@ def _cn_kernel(c, r, steps, bc):
             for i in range(n):
                 b[i] -= fact * z[i]
         a, b = b, a
-    return a
+    c[:] = a
 
 
 @jit
@@ -301,12 +339,13 @@ def _explicit_step_2d(a, b, r, bc):
 
 @jit
 def _ftcs_2d_kernel(c, r, steps, bc):
+    """``steps`` explicit 2D steps; advances ``c`` in place."""
     a = c.copy()
     b = np.empty_like(a)
     for _ in range(steps):
         _explicit_step_2d(a, b, r, bc)
         a, b = b, a
-    return a
+    c[:, :] = a
 
 
 # ---------------------------------------------------------------------------
@@ -385,9 +424,124 @@ def _cn_banded(c, r, steps, bc):
     return a
 
 
+def _cn_amplification(x):
+    """Crank-Nicolson's factor per step, (1 - x) / (1 + x), for x = (r/2) lambda >= 0.
+
+    Written as (1/x - 1) / (1/x + 1) for x > 1 so that x = inf (r near the
+    float limit) still gives -1, never NaN.
+    """
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        inv = 1.0 / x
+        return np.where(x > 1.0, (inv - 1.0) / (inv + 1.0), (1.0 - x) / (1.0 + x))
+
+
+def _cn_spectral(c, r, steps, bc, wiggles_only=False):
+    """All ``steps`` Crank-Nicolson steps at once, in the eigenbasis of the grid Laplacian.
+
+    The three-point Laplacian with each boundary condition is diagonalised by
+    a fast transform: the DCT-II for ``noflux`` (the mirrored stencil), the
+    real DFT for ``periodic`` and, after subtracting the straight line between
+    the held end values (which L leaves alone), the DST-I of the interior for
+    ``fixed``. Eigenvalue ``-lambda_k`` of L, ``lambda_k = 4 sin^2(theta_k/2)``,
+    is multiplied by ``g_k^steps`` with ``g_k = (1 - r lambda_k/2) / (1 + r lambda_k/2)``.
+    The same numbers as stepping, to round-off, but with no linear solve: it
+    stays finite for any r, and the uniform mode (lambda_0 = 0, g_0 = 1
+    exactly) keeps the total exactly as the transform's round-off allows.
+
+    With ``wiggles_only`` it returns only the part carried by the modes that
+    flip sign each step (g_k < 0): what the large-r warning measures.
+    """
+    from scipy import fft
+
+    n = c.shape[0]
+    h = 0.5 * r
+
+    def evolve(coeffs, lam):
+        g = _cn_amplification(h * lam)
+        factor = np.abs(g) ** steps
+        if steps % 2:
+            factor = np.where(g < 0, -factor, factor)
+        if wiggles_only:
+            factor = np.where(g < 0, factor, 0.0)
+        return coeffs * factor
+
+    if bc == _NOFLUX:
+        lam = 4.0 * np.sin(0.5 * np.pi * np.arange(n) / n) ** 2
+        return fft.idct(evolve(fft.dct(c, type=2, norm="ortho"), lam), type=2, norm="ortho")
+    if bc == _PERIODIC:
+        lam = 4.0 * np.sin(np.pi * np.arange(n // 2 + 1) / n) ** 2
+        return fft.irfft(evolve(fft.rfft(c), lam), n=n)
+    m = n - 2
+    line = c[0] + (c[-1] - c[0]) * (np.arange(n) / (n - 1))
+    lam = 4.0 * np.sin(0.5 * np.pi * np.arange(1, m + 1) / (m + 1)) ** 2
+    inner = fft.idst(evolve(fft.dst(c[1:-1] - line[1:-1], type=1, norm="ortho"), lam), type=1, norm="ortho")
+    out = np.zeros(n) if wiggles_only else line
+    out[1:-1] += inner
+    if not wiggles_only:
+        out[0], out[-1] = c[0], c[-1]
+    return out
+
+
 # ---------------------------------------------------------------------------
 # Public solvers
 # ---------------------------------------------------------------------------
+
+
+def _in_pieces(kernel, c, r, steps, bc, per_call, name):
+    """Run ``kernel(c, r, n, bc)`` for ``steps`` steps in pieces of about ``per_call`` cell-steps.
+
+    Control returns to Python between pieces (so Ctrl-C works) and a progress
+    bar appears after 2 s; each step depends only on the previous profile,
+    so the pieces give the same numbers as one call. The numba kernels advance
+    ``c`` in place and return nothing: numba boxes a returned array with
+    Python code (it unpickles the dtype), and a Ctrl-C arriving there would
+    come out as a SystemError instead of a KeyboardInterrupt. The NumPy paths
+    return the new profile.
+    """
+    per_piece = max(1, per_call // c.size)
+    with _chunks.Progress(steps, name, "step") as bar:
+        for _, _, start, stop in _chunks.pieces(1, steps, per_piece):
+            result = kernel(c, r, stop - start, bc)
+            if result is not None:
+                c = result
+            bar.update(stop - start)
+    return c
+
+
+def _ignored(category):
+    """True when the warning filters certainly drop ``category``.
+
+    That is, when the first filter that could apply to it is an unconditional
+    "ignore" (what ``warnings.simplefilter("ignore", category)`` installs). A
+    caller that silences the large-r warning on purpose (the graded steps of
+    :func:`flowkit.analogies.couette_startup_numerical`) then does not pay for
+    the transform that measures the wiggles. Any other filter: let
+    :func:`warnings.warn` decide.
+    """
+    for action, message, cat, module, lineno in warnings.filters:
+        if issubclass(category, cat):
+            return action == "ignore" and message is None and module is None and lineno == 0
+    return False
+
+
+def _warn_oscillations(c, r, steps, bc, dt, D, dx):
+    """Warn when the modes that flip sign each step (r > 1) are still visible after the run."""
+    if _ignored(OscillationWarning):
+        return
+    span = float(np.ptp(c))
+    if span == 0.0:
+        return
+    left = float(np.max(np.abs(_cn_spectral(c, r, steps, bc, wiggles_only=True)))) / span
+    if left > _CN_WARN_LEFT:
+        warnings.warn(
+            f"crank_nicolson: r = D dt / dx^2 = {r:.3g} > 1, so features of c0 narrower than about "
+            f"sqrt(D dt) = {math.sqrt(D * dt):.3g} m flip sign every step instead of decaying; after "
+            f"{steps} step(s) they still reach {100 * left:.3g} % of the range of c0. The total is conserved "
+            f"and the values stay bounded, but this profile is not accurate: use dt <= dx^2 / D = "
+            f"{dx**2 / D:.3g} s (r <= 1), or more, shorter steps.",
+            OscillationWarning,
+            stacklevel=3,
+        )
 
 
 def ftcs(c0, D, dx, dt, steps, bc="noflux"):
@@ -418,16 +572,29 @@ def ftcs(c0, D, dx, dt, steps, bc="noflux"):
     Raises
     ------
     ValueError
-        For bad input, or when dt is beyond the stability limit (the message
-        names the largest stable dt).
+        For bad input, when dt is beyond the stability limit (the message
+        names the largest stable dt), or when the grid needs more memory than
+        :func:`flowkit.limits.memory_limit` allows (about 32 bytes per cell).
+
+    Notes
+    -----
+    Long runs go in pieces of about 0.1 s that Ctrl-C stops, with a progress
+    bar after 2 s; the pieces do not change the numbers.
+
+    Examples
+    --------
+    A sealed tube: the ink spreads and none is lost.
+
+    >>> c = ftcs([0.0, 0.0, 1.0, 0.0, 0.0], 1.0, 1.0, 0.25, 8)
+    >>> float(round(c.sum(), 12)), bool(c.max() < 0.5)
+    (1.0, True)
     """
-    c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 1)
+    c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 1, "ftcs")
     r = _check_stable(D, dx, dt, 1)
     if r == 0.0 or steps == 0:
         return c
-    if HAVE_NUMBA:
-        return _ftcs_kernel(c, r, np.int64(steps), np.int64(_BC_CODE[bc]))
-    return _ftcs_numpy(c, r, steps, _BC_CODE[bc])
+    kernel = _ftcs_kernel if _jit.HAVE_NUMBA else _ftcs_numpy
+    return _in_pieces(kernel, c, r, steps, _BC_CODE[bc], _CELL_STEPS_PER_CALL, "ftcs")
 
 
 def crank_nicolson(c0, D, dx, dt, steps, bc="noflux"):
@@ -435,8 +602,23 @@ def crank_nicolson(c0, D, dx, dt, steps, bc="noflux"):
 
     (I - r/2 L) c^{k+1} = (I + r/2 L) c^k, r = D dt / dx^2, where L is the
     three-point Laplacian with the chosen boundary condition. Second order in
-    dt and dx and stable for any dt (very large r damps the sharpest wiggles
-    only slowly, so keep r modest when the start is a step).
+    dt and dx and stable for any dt.
+
+    Where it is accurate: a Fourier mode of wavenumber k is multiplied each
+    step by g = (1 - x) / (1 + x), x = 2 r sin^2(k dx / 2), while the exact
+    factor is exp(-D k^2 dt). The two agree (to O((D k^2 dt)^3)) only while
+    D k^2 dt is small, i.e. for features wider than sqrt(D dt). For r <= 1 no
+    mode can oscillate (g > -1/3) and the scheme keeps a positive profile
+    positive. For r > 1 the narrow features get g near -1: they flip sign
+    every step and die away only slowly (at r = 1e5 a smooth bump comes back
+    upside down after one step). The result then stays conservative and
+    bounded (|g| <= 1 for every mode) but is not accurate, and an
+    :class:`OscillationWarning` says so whenever the sign-flipping part of
+    the result exceeds 1 % of the range of ``c0``. With ``"noflux"`` or
+    ``"periodic"`` ends and r above 1e3 the steps are taken in the
+    Laplacian's eigenbasis (a fast cosine or Fourier transform) instead of by
+    a tridiagonal solve, whose round-off grows like r there: the total then
+    stays conserved to round-off and the result finite however large r is.
 
     Parameters
     ----------
@@ -458,16 +640,34 @@ def crank_nicolson(c0, D, dx, dt, steps, bc="noflux"):
     -------
     ndarray, shape (n,)
         Concentration at time ``steps * dt``, same unit as ``c0`` (a new float64 array).
+
+    Warns
+    -----
+    OscillationWarning
+        When r > 1 and the sign-flipping modes are still visible (see above).
+
+    Examples
+    --------
+    Sealed ends: the total is conserved and a bump spreads out.
+
+    >>> import numpy as np
+    >>> c = crank_nicolson([0.0, 0.0, 1.0, 0.0, 0.0], 1.0, 1.0, 0.5, 4)
+    >>> float(round(c.sum(), 12)), bool(c.max() < 1.0)
+    (1.0, True)
     """
-    c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 1)
+    c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 1, "crank_nicolson")
     r = D * dt / dx**2
     if not math.isfinite(r):
         raise ValueError(f"dt must make r = D dt / dx^2 finite; got dt = {dt!r} s, D = {D!r}, dx = {dx!r}")
     if r == 0.0 or steps == 0:
         return c
-    if HAVE_NUMBA:
-        return _cn_kernel(c, r, np.int64(steps), np.int64(_BC_CODE[bc]))
-    return _cn_banded(c, r, steps, _BC_CODE[bc])
+    code = _BC_CODE[bc]
+    if r > _CN_WARN_R:
+        _warn_oscillations(c, r, steps, code, dt, D, dx)
+    if r > _CN_SPECTRAL_R[bc]:
+        return _cn_spectral(c, r, steps, code)
+    kernel = _cn_kernel if _jit.HAVE_NUMBA else _cn_banded
+    return _in_pieces(kernel, c, r, steps, code, _CELL_STEPS_PER_CALL_CN, "crank_nicolson")
 
 
 def diffuse_2d(c0, D, dx, dt, steps, bc="noflux"):
@@ -495,11 +695,48 @@ def diffuse_2d(c0, D, dx, dt, steps, bc="noflux"):
     -------
     ndarray, shape (ny, nx)
         Concentration at time ``steps * dt`` (a new float64 array).
+
+    Notes
+    -----
+    Memory is about 32 bytes per cell (refused beforehand beyond
+    :func:`flowkit.limits.memory_limit`); long runs go in pieces that Ctrl-C
+    stops, with a progress bar after 2 s, and the same numbers.
     """
-    c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 2)
+    c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 2, "diffuse_2d")
     r = _check_stable(D, dx, dt, 2)
     if r == 0.0 or steps == 0:
         return c
-    if HAVE_NUMBA:
-        return _ftcs_2d_kernel(c, r, np.int64(steps), np.int64(_BC_CODE[bc]))
-    return _ftcs_2d_numpy(c, r, steps, _BC_CODE[bc])
+    kernel = _ftcs_2d_kernel if _jit.HAVE_NUMBA else _ftcs_2d_numpy
+    return _in_pieces(kernel, c, r, steps, _BC_CODE[bc], _CELL_STEPS_PER_CALL_2D, "diffuse_2d")
+
+
+def ftcs_steps(t, D, dx, dim=1):
+    """The fewest equal explicit (FTCS) steps that reach time ``t`` stably.
+
+    Parameters
+    ----------
+    t : float
+        Time to reach, s (> 0).
+    D : float
+        Diffusion coefficient, m^2/s (>= 0).
+    dx : float
+        Cell width, m (> 0).
+    dim : int
+        Number of space dimensions (1, 2 or 3).
+
+    Returns
+    -------
+    steps : int
+        ceil(t / dt_max) (at least 1), dt_max = :func:`stable_dt` (D, dx, dim).
+    dt : float
+        t / steps, s: never above dt_max, and steps * dt = t.
+
+    >>> ftcs_steps(5.0, 2e-6, 2e-4)   # dt_max = (2e-4)^2 / (2 * 2e-6) = 0.01 s
+    (500, 0.01)
+    """
+    t = _v.positive("t", t, "a time in s")
+    dt_max = stable_dt(D, dx, dim)
+    if np.ndim(t) or np.ndim(dt_max):
+        raise ValueError(f"t, D and dx must be single numbers here; got t={t!r}, D={D!r}, dx={dx!r}")
+    steps = 1 if math.isinf(dt_max) else max(math.ceil(t / dt_max), 1)
+    return steps, t / steps

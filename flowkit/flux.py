@@ -8,7 +8,10 @@ four-vector N = (c n, j) whose length, divided by c, is the density in the
 cloud's own rest frame; for a gas leaking through a small hole it is n<v>/4.
 """
 
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.constants import Boltzmann
 from scipy.constants import c as _C
 
@@ -30,7 +33,7 @@ __all__ = [
 _NULL_TOL = 1e-12
 
 
-def beam_rate(current, charge):
+def beam_rate(current: ArrayLike, charge: ArrayLike) -> float | np.ndarray:
     """Number of particles per second carried by a beam.
 
     Parameters
@@ -49,11 +52,12 @@ def beam_rate(current, charge):
     current = _v.nonnegative("current", current, "a beam current magnitude in A")
     charge = _v.finite("charge", charge, "the charge of one particle in C")
     if np.any(np.asarray(charge) == 0):
-        raise ValueError(f"charge must be non-zero (the charge of one particle in C); got {charge!r}")
-    return current / np.abs(charge)
+        raise ValueError(f"charge must be non-zero (the charge of one particle in C); got {_v.show(charge)}")
+    _v.broadcast(current=current, charge=charge)
+    return _v.result(current / np.abs(charge), current=current, charge=charge)
 
 
-def beam_flux(current, charge, area):
+def beam_flux(current: ArrayLike, charge: ArrayLike, area: ArrayLike) -> float | np.ndarray:
     """Particle flux of a beam spread evenly over a cross-section.
 
     Parameters
@@ -70,9 +74,10 @@ def beam_flux(current, charge, area):
     float or ndarray
         Flux, particles/(m^2 s).
     """
-    rate = beam_rate(current, charge)
     area = _v.positive("area", area, "a cross-section in m^2")
-    return rate / area
+    rate = beam_rate(current, charge)
+    _v.broadcast(current=current, charge=charge, area=area)
+    return _v.result(rate / area, current=current, charge=charge, area=area)
 
 
 def _velocity(velocity):
@@ -93,7 +98,7 @@ def _velocity(velocity):
     return v
 
 
-def lorentz_factor(velocity):
+def lorentz_factor(velocity: ArrayLike) -> float | np.ndarray:
     """gamma = 1 / sqrt(1 - v^2/c^2).
 
     Parameters
@@ -108,11 +113,10 @@ def lorentz_factor(velocity):
     """
     v = _velocity(velocity)
     beta2 = np.sum(v * v, axis=-1) / _C**2
-    g = 1.0 / np.sqrt(1.0 - beta2)
-    return g.item() if np.ndim(g) == 0 else g
+    return _v.result(1.0 / np.sqrt(1.0 - beta2))
 
 
-def number_four_flux(n0, velocity):
+def number_four_flux(n0: ArrayLike, velocity: ArrayLike) -> np.ndarray:
     """Number-flux four-vector N = (c n, j) of dust moving at ``velocity``.
 
     In the observer's frame the density is n = gamma n0 (lengths along the
@@ -134,6 +138,7 @@ def number_four_flux(n0, velocity):
     """
     n0 = np.asarray(_v.nonnegative("n0", n0, "a rest-frame number density in 1/m^3"))
     v = _velocity(velocity)
+    _v.broadcast(n0=n0, velocity=v[..., 0])
     g = 1.0 / np.sqrt(1.0 - np.sum(v * v, axis=-1) / _C**2)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
         n = g * n0  # broadcasts n0 (...) against the velocity's leading axes
@@ -143,7 +148,7 @@ def number_four_flux(n0, velocity):
         raise ValueError(
             f"n0 is too large for float64 at this speed (gamma c n0 overflows); got n0 up to {float(np.max(n0)):.3g} 1/m^3"
         )
-    return out
+    return _v.result(out)
 
 
 def _four_flux(four_flux):
@@ -155,7 +160,7 @@ def _four_flux(four_flux):
     return N
 
 
-def boost(four_flux, velocity):
+def boost(four_flux: ArrayLike, velocity: ArrayLike) -> np.ndarray:
     """Lorentz-transform a number-flux four-vector to a moving observer.
 
     The new observer moves at ``velocity`` relative to the old frame (any
@@ -178,6 +183,7 @@ def boost(four_flux, velocity):
     """
     N = _four_flux(four_flux)
     v = _velocity(velocity)
+    _v.broadcast(four_flux=N[..., 0], velocity=v[..., 0])
     beta = v / _C
     beta2 = np.sum(beta * beta, axis=-1)
     g = 1.0 / np.sqrt(1.0 - beta2)
@@ -188,10 +194,10 @@ def boost(four_flux, velocity):
     # (gamma - 1) / beta^2 written as gamma^2 / (1 + gamma): finite at beta = 0.
     k = g * g / (1.0 + g)
     space = Nv + (k * bN - g * N0)[..., None] * beta
-    return np.concatenate([t[..., None], space], axis=-1)
+    return _v.result(np.concatenate([t[..., None], space], axis=-1), four_flux=N, velocity=v)
 
 
-def rest_density(four_flux):
+def rest_density(four_flux: ArrayLike) -> float | np.ndarray:
     """Rest-frame density n0 = sqrt((N^0)^2 - |N|^2) / c, the same in every frame.
 
     Parameters
@@ -225,11 +231,10 @@ def rest_density(four_flux):
             "four_flux must be timelike or null, |j| <= c n (particles no faster than light); "
             f"got c n = {float(N0.ravel()[worst])!r} and |j| = {float(np.sqrt(j2.ravel()[worst]))!r} 1/(m^2 s)"
         )
-    n0 = np.sqrt(np.maximum(s, 0.0)) / _C
-    return n0.item() if np.ndim(n0) == 0 else n0
+    return _v.result(np.sqrt(np.maximum(s, 0.0)) / _C, four_flux=N)
 
 
-def mean_speed(mass, T):
+def mean_speed(mass: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Mean speed of a Maxwell-Boltzmann gas, <v> = sqrt(8 k T / (pi m)).
 
     Parameters
@@ -246,10 +251,11 @@ def mean_speed(mass, T):
     """
     mass = _v.positive("mass", mass, "a particle mass in kg")
     T = _v.positive("T", T, "a temperature in K")
-    return np.sqrt(8.0 * Boltzmann * T / (np.pi * mass))
+    _v.broadcast(mass=mass, T=T)
+    return _v.result(np.sqrt(8.0 * Boltzmann * T / (np.pi * mass)), mass=mass, T=T)
 
 
-def effusion_flux(n, mean_speed):
+def effusion_flux(n: ArrayLike, mean_speed: ArrayLike) -> float | np.ndarray:
     """Particles per unit area per second leaking through a small hole, n <v> / 4.
 
     Parameters
@@ -266,4 +272,5 @@ def effusion_flux(n, mean_speed):
     """
     n = _v.nonnegative("n", n, "a number density in 1/m^3")
     speed = _v.nonnegative("mean_speed", mean_speed, "a mean speed in m/s")
-    return 0.25 * n * speed
+    _v.broadcast(n=n, mean_speed=speed)
+    return _v.result(0.25 * n * speed, n=n, mean_speed=speed)

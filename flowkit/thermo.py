@@ -10,14 +10,17 @@ Everything is closed form or a one-dimensional ODE; no loop kernel, so this
 module never imports numba.
 """
 
+from __future__ import annotations
+
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import constants as _c
 from scipy.integrate import cumulative_simpson
 from scipy.interpolate import CubicSpline
 
-from ._validate import finite, nonnegative, positive
+from ._validate import broadcast, finite, nonnegative, positive, result, show
 
 __all__ = [
     "HELIUM_MASS",
@@ -43,7 +46,7 @@ h_PLANCK = _c.h
 HELIUM_MASS = _c.physical_constants["alpha particle mass"][0] + 2 * _c.m_e
 
 
-def thermal_wavelength(mass, T):
+def thermal_wavelength(mass: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Thermal de Broglie wavelength ``h / sqrt(2 pi m k T)``.
 
     Parameters
@@ -60,10 +63,11 @@ def thermal_wavelength(mass, T):
     """
     mass = positive("mass", mass, "a particle mass in kg")
     T = positive("T", T, "an absolute temperature in K")
-    return h_PLANCK / np.sqrt(2.0 * np.pi * mass * k_B * T)
+    broadcast(mass=mass, T=T)
+    return result(h_PLANCK / np.sqrt(2.0 * np.pi * mass * k_B * T), mass=mass, T=T)
 
 
-def chemical_potential_density(n, T, mass):
+def chemical_potential_density(n: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
     """Ideal-gas chemical potential from number density, ``kT ln(n lambda^3)``.
 
     Parameters
@@ -81,12 +85,14 @@ def chemical_potential_density(n, T, mass):
         Chemical potential per particle in J.
     """
     n = positive("n", n, "a number density in 1/m^3")
+    T = positive("T", T, "an absolute temperature in K")
+    mass = positive("mass", mass, "a particle mass in kg")
+    broadcast(n=n, T=T, mass=mass)
     lam = thermal_wavelength(mass, T)
-    T = np.asarray(T, dtype=float)
-    return _out(k_B * T * (np.log(n) + 3.0 * np.log(lam)))
+    return result(k_B * np.asarray(T) * (np.log(n) + 3.0 * np.log(lam)), n=n, T=T, mass=mass)
 
 
-def chemical_potential(P, T, mass):
+def chemical_potential(P: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
     """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n lambda^3)``, ``n = P/(kT)``.
 
     Parameters
@@ -102,7 +108,7 @@ def chemical_potential(P, T, mass):
     -------
     float or ndarray
         Chemical potential per particle in J (negative for a classical gas,
-        where ``n lambda^3 << 1``).
+        where ``n Lambda^3 << 1``).
 
     Examples
     --------
@@ -114,10 +120,17 @@ def chemical_potential(P, T, mass):
     """
     P = positive("P", P, "a pressure in Pa")
     T = positive("T", T, "an absolute temperature in K")
-    return chemical_potential_density(np.asarray(P) / (k_B * np.asarray(T)), T, mass)
+    mass = positive("mass", mass, "a particle mass in kg")
+    broadcast(P=P, T=T, mass=mass)
+    n = np.asarray(P) / (k_B * np.asarray(T))
+    if not np.all(np.isfinite(n) & (n > 0)):
+        raise ValueError(
+            f"P and T give a number density P/(kT) outside float64 range; got P={show(P)} Pa, T={show(T)} K"
+        )
+    return chemical_potential_density(n, T, mass)
 
 
-def delta_mu(P1, P2, T):
+def delta_mu(P1: ArrayLike, P2: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Chemical-potential difference ``mu1 - mu2 = kT ln(P1/P2)`` at equal temperature.
 
     Positive when side 1 has the higher pressure, so particles flow 1 -> 2.
@@ -137,10 +150,16 @@ def delta_mu(P1, P2, T):
     P1 = positive("P1", P1, "a pressure in Pa")
     P2 = positive("P2", P2, "a pressure in Pa")
     T = positive("T", T, "an absolute temperature in K")
-    return _out(k_B * np.asarray(T) * np.log(np.asarray(P1) / np.asarray(P2)))
+    broadcast(P1=P1, P2=P2, T=T)
+    P1, P2 = np.asarray(P1), np.asarray(P2)
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        ratio = P1 / P2
+        # ln(P1/P2) keeps close pressures accurate; the difference of logs takes over where the ratio over/underflows
+        log_ratio = np.where(np.isfinite(ratio) & (ratio > 0), np.log(ratio), np.log(P1) - np.log(P2))
+    return result(k_B * np.asarray(T) * log_ratio, P1=P1, P2=P2, T=T)
 
 
-def sackur_tetrode(N, V, T, mass):
+def sackur_tetrode(N: ArrayLike, V: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
     """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N lambda^3)) + 5/2]``.
 
     Parameters
@@ -161,14 +180,20 @@ def sackur_tetrode(N, V, T, mass):
     """
     N = nonnegative("N", N, "a number of particles")
     V = positive("V", V, "a volume in m^3")
+    T = positive("T", T, "an absolute temperature in K")
+    mass = positive("mass", mass, "a particle mass in kg")
+    broadcast(N=N, V=V, T=T, mass=mass)
     lam = thermal_wavelength(mass, T)
-    return _out(_sackur_tetrode(np.asarray(N), np.asarray(V), np.asarray(lam)))
+    return result(_sackur_tetrode(np.asarray(N), np.asarray(V), np.asarray(lam)), N=N, V=V, T=T, mass=mass)
 
 
 def _sackur_tetrode(N, V, lam):
     # N ln(V/(N lam^3)) -> 0 as N -> 0; np.where keeps 0 * (-inf) out of the result.
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s = N * k_B * (np.log(V / (N * lam**3)) + 2.5)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        arg = V / (N * lam**3)
+        # where V/(N lam^3) over- or underflows (a subnormal N, a huge lam), the same log as a sum of logs
+        log_arg = np.where(np.isfinite(arg) & (arg > 0), np.log(arg), np.log(V) - np.log(N) - 3.0 * np.log(lam))
+        s = N * k_B * (log_arg + 2.5)
     return np.where(N > 0, s, 0.0)
 
 
@@ -183,19 +208,21 @@ class Reservoirs(NamedTuple):
     S: np.ndarray  #: total (Sackur-Tetrode) entropy in J/K
 
 
-def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
+def two_reservoirs(
+    N1: float, N2: float, V1: float, V2: float, T: float, conductance: float, t: ArrayLike, mass: float = HELIUM_MASS
+) -> Reservoirs:
     """Two ideal-gas boxes at one temperature joined by a valve: relaxation in time.
 
     The valve passes a particle current proportional to the chemical-potential
     difference, ``dN1/dt = -conductance (mu1 - mu2)``, with
-    ``mu_i = kT ln(N_i lambda^3 / V_i)``. Only the ratio of densities enters
+    ``mu_i = kT ln(N_i Lambda^3 / V_i)``. Only the ratio of densities enters
     ``mu1 - mu2``, so ``mass`` shifts both potentials equally and never changes
     the flow. The total ``N1 + N2`` is conserved and the total entropy rises
     monotonically to its maximum, reached when ``N1/V1 = N2/V2``.
 
     With ``f = N1/N`` and ``f* = V1/(V1 + V2)`` the ODE is
     ``df/dt = -(G k T / N) ln[f (1 - f*) / ((1 - f) f*)]``; near the end state it
-    decays as ``exp(-t/tau)`` with ``tau = N f* (1 - f*) / (G k T)``. The ODE
+    decays as ``exp(-t/t_relax)`` with ``t_relax = N f* (1 - f*) / (G k T)``. The ODE
     is separable, so it is solved by quadrature (see ``_relaxed_deviation``):
     about a millisecond whatever the time window, fast enough for a slider.
 
@@ -224,21 +251,27 @@ def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
         NamedTuple ``(t, N1, N2, mu1, mu2, S)`` of float64 arrays shaped like
         ``t``: particle numbers, chemical potentials in J, total entropy in J/K.
     """
-    N1 = positive("N1", N1, "a number of particles in box 1")
-    N2 = positive("N2", N2, "a number of particles in box 2")
-    V1 = positive("V1", V1, "a volume in m^3")
-    V2 = positive("V2", V2, "a volume in m^3")
-    T = positive("T", T, "an absolute temperature in K")
-    G = nonnegative("conductance", conductance, "a valve conductance in 1/(J s)")
-    lam = thermal_wavelength(mass, T)
-    for name, val in (("N1", N1), ("N2", N2), ("V1", V1), ("V2", V2), ("T", T), ("conductance", G)):
-        if np.ndim(val) != 0:
-            raise ValueError(f"{name} must be a single number (scalar); got an array of shape {np.shape(val)}")
-    t_arr = nonnegative("t", np.asarray(t, dtype=float), "times in s, starting at t = 0")
-    t_arr = np.asarray(t_arr, dtype=float)
+    N1 = positive("N1", N1, "a number of particles in box 1", scalar=True)
+    N2 = positive("N2", N2, "a number of particles in box 2", scalar=True)
+    V1 = positive("V1", V1, "a volume in m^3", scalar=True)
+    V2 = positive("V2", V2, "a volume in m^3", scalar=True)
+    T = positive("T", T, "an absolute temperature in K", scalar=True)
+    G = nonnegative("conductance", conductance, "a valve conductance in 1/(J s)", scalar=True)
+    mass = positive("mass", mass, "a particle mass in kg", scalar=True)
+    lam = np.float64(thermal_wavelength(mass, T))  # a NumPy float: lam**3 gives inf, not OverflowError
+    t_arr = np.asarray(nonnegative("t", t, "times in s, starting at t = 0"), dtype=float)
+    inputs = dict(N1=N1, N2=N2, V1=V1, V2=V2, T=T, conductance=G, t=t_arr, mass=mass)
 
     N = N1 + N2
     fstar = V1 / (V1 + V2)
+    if not 0.0 < fstar < 1.0:
+        raise ValueError(
+            f"V1 and V2 differ by more than float64 resolves (V1/(V1 + V2) rounds to {fstar!r}); got V1={V1!r}, V2={V2!r} m^3"
+        )
+    if not 0.0 < N1 / N < 1.0:
+        raise ValueError(
+            f"N1 and N2 differ by more than float64 resolves (N1/(N1 + N2) rounds to {N1 / N!r}); got N1={N1!r}, N2={N2!r}"
+        )
     u0 = N1 / N - fstar  # deviation of the fraction in box 1 from its end value
     rate = G * k_B * T / N  # 1/s per unit of log ratio
     tau = fstar * (1.0 - fstar) / rate if rate > 0 else np.inf
@@ -260,7 +293,7 @@ def two_reservoirs(N1, N2, V1, V2, T, conductance, t, mass=HELIUM_MASS):
     shape = t_arr.shape
 
     def back(a):
-        return np.asarray(a, dtype=float)[inverse].reshape(shape)
+        return np.asarray(result(np.asarray(a)[inverse].reshape(shape), **inputs), dtype=float)
 
     return Reservoirs(t_arr.astype(float), back(n1), back(n2), back(mu1), back(mu2), back(S))
 
@@ -286,6 +319,12 @@ def _relaxed_deviation(u0, fstar, s):
     g = np.log1p(y / fstar) - np.log1p(-y / (1.0 - fstar))
     h = y / (a * g)
     elapsed = cumulative_simpson(h, x=depth, initial=0.0)  # s at each depth
+    if not np.all(np.diff(elapsed) > 0):
+        # very lopsided boxes: the late steps of elapsed time fall below the round-off of the early ones
+        raise ValueError(
+            "V1, V2, N1 and N2 set a relaxation too lopsided for float64 to resolve in time; got end share "
+            f"V1/(V1 + V2) = {fstar:.3g} and starting share N1/(N1 + N2) = {fstar + u0:.3g} (a share this close to 0 or 1 needs more digits than float64 has)"
+        )
     log_dev = CubicSpline(elapsed, w)(np.minimum(s, elapsed[-1]))
     tail = s > elapsed[-1]
     log_dev[tail] = w[-1] - (s[tail] - elapsed[-1])  # h = 1 to round-off there
@@ -306,7 +345,7 @@ def _check_pair(L, X):
     return L, X
 
 
-def onsager_fluxes(L, X):
+def onsager_fluxes(L: ArrayLike, X: ArrayLike) -> np.ndarray:
     """Linear fluxes ``J = L X`` (shapes checked, L itself not validated).
 
     Use :func:`validate_onsager` to check that ``L`` is physical; leaving it
@@ -326,10 +365,10 @@ def onsager_fluxes(L, X):
         Fluxes, in the units of ``L`` times those of ``X``.
     """
     L, X = _check_pair(L, X)
-    return np.einsum("ij,...j->...i", L, X)
+    return result(np.einsum("ij,...j->...i", L, X), L=L, X=X)
 
 
-def entropy_production(L, X, T):
+def entropy_production(L: ArrayLike, X: ArrayLike, T: ArrayLike) -> float | np.ndarray:
     """Entropy production rate ``sigma = X . L X / T`` (shapes checked only).
 
     Parameters
@@ -349,10 +388,11 @@ def entropy_production(L, X, T):
     """
     L, X = _check_pair(L, X)
     T = positive("T", T, "an absolute temperature in K")
-    return _out(np.einsum("...i,ij,...j->...", X, L, X) / np.asarray(T))
+    broadcast(X=X[..., 0], T=T)
+    return result(np.einsum("...i,ij,...j->...", X, L, X) / np.asarray(T), L=L, X=X, T=T)
 
 
-def validate_onsager(L):
+def validate_onsager(L: ArrayLike) -> np.ndarray:
     """Check that ``L`` is a physical Onsager matrix and return it as float64.
 
     Two laws constrain it. Reciprocity (microscopic reversibility) makes it
@@ -397,7 +437,15 @@ def validate_onsager(L):
     return L
 
 
-def dorn_field(zeta, volume_fraction, delta_rho, conductivity, eps_r=78.5, eta=8.9e-4, g=9.81):
+def dorn_field(
+    zeta: ArrayLike,
+    volume_fraction: ArrayLike,
+    delta_rho: ArrayLike,
+    conductivity: ArrayLike,
+    eps_r: ArrayLike = 78.5,
+    eta: ArrayLike = 8.9e-4,
+    g: ArrayLike = 9.81,
+) -> float | np.ndarray:
     """Sedimentation (Dorn) field of settling charged colloids, Smoluchowski limit.
 
     ``E = eps0 eps_r zeta phi (rho_p - rho_f) g / (eta K)``, for a thin double
@@ -442,15 +490,19 @@ def dorn_field(zeta, volume_fraction, delta_rho, conductivity, eps_r=78.5, eta=8
     eps_r = positive("eps_r", eps_r, "a relative permittivity")
     eta = positive("eta", eta, "a dynamic viscosity in Pa s")
     g = nonnegative("g", g, "a gravitational acceleration in m/s^2")
+    inputs = dict(zeta=zeta, volume_fraction=phi, delta_rho=delta_rho, conductivity=K, eps_r=eps_r, eta=eta, g=g)
+    broadcast(**inputs)
     E = _c.epsilon_0 * eps_r * np.asarray(zeta) * np.asarray(phi) * np.asarray(delta_rho) * g / (eta * np.asarray(K))
-    return _out(np.asarray(E, dtype=float))
+    return result(E, **inputs)
 
 
-def barometric_density(h, T, mass, n0, g=9.81):
+def barometric_density(
+    h: ArrayLike, T: ArrayLike, mass: ArrayLike, n0: ArrayLike, g: ArrayLike = 9.81
+) -> float | np.ndarray:
     """Number density in an isothermal column, ``n0 exp(-m g h / (k T))``.
 
     In equilibrium ``mu(h) + m g h`` is the same at every height, so
-    ``kT ln(n(h) lambda^3) = kT ln(n0 lambda^3) - m g h``: the density falls
+    ``kT ln(n(h) Lambda^3) = kT ln(n0 Lambda^3) - m g h``: the density falls
     with height and still no particles flow.
 
     Parameters
@@ -476,9 +528,47 @@ def barometric_density(h, T, mass, n0, g=9.81):
     mass = positive("mass", mass, "a particle mass in kg")
     n0 = nonnegative("n0", n0, "a number density in 1/m^3")
     g = nonnegative("g", g, "a gravitational acceleration in m/s^2")
-    return _out(np.asarray(n0) * np.exp(-np.asarray(mass) * g * np.asarray(h) / (k_B * np.asarray(T))))
+    inputs = dict(h=h, T=T, mass=mass, n0=n0, g=g)
+    broadcast(**inputs)
+    return result(np.asarray(n0) * np.exp(-np.asarray(mass) * g * np.asarray(h) / (k_B * np.asarray(T))), **inputs)
 
 
-def _out(arr):
-    arr = np.asarray(arr, dtype=float)
-    return arr.item() if arr.ndim == 0 else arr
+def max_entropy_gain(N1, N2, V1, V2):
+    """Most entropy two ideal-gas boxes joined by a valve can make from the split (N1, N2), J/K.
+
+    The total Sackur-Tetrode entropy is largest at equal densities,
+    n_f = (N1 + N2) / (V1 + V2); the gain from the start to there is
+
+        S_eq - S(0) = k_B [N1 ln(n1 / n_f) + N2 ln(n2 / n_f)],   n_i = N_i / V_i.
+
+    The thermal-wavelength and 5/2 terms of Sackur-Tetrode cancel (the number of
+    atoms is conserved), so the gain depends on neither the temperature nor the
+    mass. Written this way, not as a difference of two totals of ~1e21 k_B, it
+    keeps its digits near equilibrium. Never negative (Gibbs' inequality).
+
+    Parameters
+    ----------
+    N1, N2 : float
+        Atoms in box 1 and box 2 at the start (>= 0, not both zero).
+    V1, V2 : float
+        Box volumes, m^3 (> 0).
+
+    Returns
+    -------
+    float
+        S_eq - S(0), J/K.
+
+    >>> f"{max_entropy_gain(0.7e20, 0.3e20, 4e-3 / 3, 2e-3 / 3) / k_B:.4g}"  # in units of k_B
+    '2.545e+17'
+    """
+    N1 = nonnegative("N1", N1, "a number of atoms")
+    N2 = nonnegative("N2", N2, "a number of atoms")
+    V1 = positive("V1", V1, "a volume in m^3")
+    V2 = positive("V2", V2, "a volume in m^3")
+    if np.any(np.asarray(N1) + np.asarray(N2) <= 0):
+        raise ValueError(f"N1 + N2 must be positive (atoms in the two boxes); got N1={N1!r}, N2={N2!r}")
+    from scipy.special import xlogy  # 0 ln 0 = 0: an empty box gains nothing of its own
+
+    n_f = (np.asarray(N1) + np.asarray(N2)) / (np.asarray(V1) + np.asarray(V2))
+    gain = xlogy(N1, np.asarray(N1) / V1 / n_f) + xlogy(N2, np.asarray(N2) / V2 / n_f)
+    return result(np.asarray(k_B * gain), N1=N1, N2=N2, V1=V1, V2=V2)

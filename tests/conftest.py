@@ -4,6 +4,6 @@ import os
 
 import matplotlib
 
-# Apps are built under Agg in tests, exactly as the DESIGN asks (no display, no ipympl canvas).
+# Apps are built under Agg in tests: no display and no ipympl canvas, so they run headless in CI.
 matplotlib.use("Agg")
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -282,3 +282,30 @@ def test_effusion_flux_fd_at_extreme_temperatures_uses_the_exact_limits():
     # Vectorised sweep across all three regimes keeps its shape and is finite.
     sweep = an.effusion_flux_fd(N_NA, m_e, np.logspace(-300, 12, 50).reshape(5, 10))
     assert sweep.shape == (5, 10) and np.all(np.isfinite(sweep)) and np.all(np.diff(sweep.ravel()) >= 0)
+
+
+# ---------------------------------------------------------------- bad and extreme inputs (issue 18)
+
+
+@pytest.mark.parametrize("name", ["t", "U", "nu", "h"])
+def test_couette_startup_numerical_scalars_refuse_arrays(name):
+    args = dict(t=0.1, U=0.01, nu=1e-6, h=1e-3, cells=11, steps=4)
+    with pytest.raises(ValueError, match=rf"^{name} must be a single number"):
+        an.couette_startup_numerical(**(args | {name: np.full(2, args[name])}))
+
+
+@pytest.mark.parametrize("name, value", [("cells", 10**12), ("steps", 10**12)])
+def test_couette_startup_numerical_refuses_sizes_before_allocating(name, value):
+    with pytest.raises(ValueError, match=rf"^{name} = {value} would make couette_startup_numerical\(\) need about"):
+        an.couette_startup_numerical(0.1, 0.01, 1e-6, 1e-3, **{name: value})
+
+
+@pytest.mark.parametrize("j", [np.array([0.5]), True, "0.5", 0.5 + 0j])
+def test_fermi_dirac_order_is_one_number(j):
+    with pytest.raises((TypeError, ValueError), match=r"^j must be"):
+        an.fermi_dirac_integral(j, 1.0)
+
+
+def test_huge_spin_degeneracy_is_refused_by_name():
+    with pytest.raises(ValueError, match=r"^g must be an integer in \[1, 9007199254740992\]"):
+        an.effusion_flux_fd(8.5e28, 9.1e-31, 300.0, g=10**30)

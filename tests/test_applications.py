@@ -289,3 +289,27 @@ def test_drop_drying_time_message_for_saturated_air_and_steep_drop():
         ap.drop_drying_time(1e-3, 0.4, 2.5e-5, 0.02, 1.0)
     with pytest.raises(ValueError, match=r"theta must lie in \(0, pi/2\].*got 2\.0"):
         ap.drop_drying_time(1e-3, 2.0, 2.5e-5, 0.02, 0.5)
+
+
+# ---------------------------------------------------------------- bad and extreme inputs (issue 18)
+
+
+@pytest.mark.parametrize(
+    "args, error, fragment",
+    [
+        # L was used in `x > L` before it was validated: a UFuncTypeError
+        ((np.linspace(0, 1e-5, 3), 1e-5, "1.0", 1e-11), TypeError, r"^L must be a real number \(a width of the node"),
+        ((np.linspace(0, 1e-5, 3), True, 1e-5, 1e-11), TypeError, r"^U must be a real number"),
+        ((np.linspace(0, 1e-5, 3), np.ones(3), 1e-5, 1e-11), ValueError, r"^U must be a single number"),
+        # D = 5e-324 gave an all-NaN profile: Pe = U L / D overflows
+        ((np.linspace(0, 1e-5, 3), 1e-6, 1e-5, 5e-324), ValueError, r"^D is too extreme for float64.*got D=5e-324"),
+    ],
+)
+def test_nodal_profile_validates_every_input_before_use(args, error, fragment):
+    with pytest.raises(error, match=fragment):
+        ap.nodal_profile(*args)
+
+
+def test_shapes_that_do_not_broadcast_are_named():
+    with pytest.raises(ValueError, match=r"^r and R must have shapes that broadcast together.*r \(2,\), R \(3,\)"):
+        ap.coffee_ring_flux(np.array([0.0, 5e-4]), np.full(3, 1e-3))

@@ -23,17 +23,13 @@ from scipy.constants import e as CHARGE
 from scipy.constants import electron_volt as EV
 from scipy.constants import m_e
 
-from flowkit import apps, style
+from flowkit import apps, chapters, style
 from flowkit.apps._base import control_range, sci
 
-FACTORIES = {
-    "flux": apps.flux_app,
-    "fick": apps.fick_app,
-    "walk": apps.walk_app,
-    "entropy": apps.entropy_app,
-    "analogies": apps.analogies_app,
-    "applications": apps.applications_app,
-}
+
+def app_factories():
+    """Every chapter's app factory name, from the one chapter registry (read at collection)."""
+    return [chapter.app for chapter in chapters.app_chapters()]
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +38,9 @@ def _close_figures():
     plt.close("all")
 
 
-@pytest.fixture(params=sorted(FACTORIES))
+@pytest.fixture(params=app_factories())
 def app(request):
-    return FACTORIES[request.param]()
+    return getattr(apps, request.param)()
 
 
 def _values_to_try(widget):
@@ -127,31 +123,87 @@ def test_export_csv_text_file_and_button(app, tmp_path, monkeypatch):
     text = app.export_csv()
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[0]
-    assert header == list(app._curves().keys())
-    lengths = [np.asarray(v).size for v in app._curves().values()]
+    assert header == list(app.curves.keys())
+    lengths = [np.asarray(v).size for v in app.curves.values()]
     assert len(rows) - 1 == max(lengths)
     # first column parses back to the plotted numbers
     first = np.array([float(r[0]) for r in rows[1:] if r[0] != ""])
-    np.testing.assert_allclose(first, np.asarray(list(app._curves().values())[0], dtype=float), rtol=1e-15)
+    np.testing.assert_allclose(first, np.asarray(list(app.curves.values())[0], dtype=float), rtol=1e-15)
     path = tmp_path / "out.csv"
     assert app.export_csv(path) == text and path.read_text() == text
+    # the button writes a new file each time, in the working directory, and says which
     monkeypatch.chdir(tmp_path)
     app._export_clicked()
-    assert (tmp_path / f"{app.name}_curves.csv").read_text() == app.export_csv()
-    assert "wrote" in app.status.value
+    first = tmp_path / f"{app.name}_curves_001.csv"
+    assert first.read_text() == text
+    assert str(first) in app.status.value
+    app._export_clicked()
+    assert (tmp_path / f"{app.name}_curves_002.csv").read_text() == text and first.read_text() == text
+    assert str(tmp_path / f"{app.name}_curves_002.csv") in app.status.value
+
+
+def test_export_never_touches_an_existing_file(tmp_path, monkeypatch):
+    """A student's own file named like an export, and every earlier export, stay byte for byte."""
+    app = apps.flux_app()
+    monkeypatch.chdir(tmp_path)
+    own = {
+        tmp_path / "flux_curves.csv": b"my lab data, do not lose\n",
+        tmp_path / "flux_curves_001.csv": b"\x00binary\xff",
+        tmp_path / "flux_curves_003.csv": b"3",
+    }
+    for path, data in own.items():
+        path.write_bytes(data)
+    stamps = {path: path.stat().st_mtime_ns for path in own}
+    written = [app.save_csv() for _ in range(3)]
+    assert [os.path.basename(p) for p in written] == [
+        "flux_curves_002.csv",
+        "flux_curves_004.csv",
+        "flux_curves_005.csv",
+    ]
+    for path, data in own.items():
+        assert path.read_bytes() == data and path.stat().st_mtime_ns == stamps[path]
+    # an explicit path writes where it is told, but refuses to clobber unless told to
+    target = tmp_path / "flux_curves.csv"
+    with pytest.raises(FileExistsError):
+        app.export_csv(target)
+    assert target.read_bytes() == own[target]
+    app.export_csv(target, overwrite=True)
+    assert target.read_text() == app.export_csv()
+    with pytest.raises(TypeError, match="path must be"):
+        app.export_csv(3.5)
+    with pytest.raises(FileNotFoundError, match="directory must be"):
+        app.save_csv(tmp_path / "missing")
+    app._export_clicked()  # the button: a new file, and the status line names it
+    assert "flux_curves_006.csv" in app.status.value
+
+
+def test_export_button_reports_a_folder_it_cannot_write(tmp_path, monkeypatch):
+    app = apps.flux_app()
+    folder = tmp_path / "gone"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    folder.rmdir()  # the working directory vanished: any write fails (also as root)
+    app._export_clicked()
+    assert "could not write a CSV file" in app.status.value
 
 
 # --------------------------------------------------------------------------- lazy imports
 def test_apps_package_and_kernel_free_chapters_do_not_load_numba():
+    # the registry says which chapters load kernels; every other app must build without numba
+    free = [c.app for c in chapters.app_chapters() if not c.uses_numba]
+    kernel = next(c.app for c in chapters.app_chapters() if c.uses_numba)
+    assert free, "no kernel-free chapter left to check"
     code = (
         "import sys\n"
         "import flowkit.apps\n"
         "assert 'numba' not in sys.modules and 'matplotlib' not in sys.modules, 'apps import is not lazy'\n"
-        "from flowkit.apps import flux_app, entropy_app, applications_app\n"
-        "flux_app().update(beta=0.9); entropy_app().update(L12=1.0); applications_app().update(n_cm3=20)\n"
-        "assert 'numba' not in sys.modules, 'a chapter without kernels loaded numba'\n"
-        "from flowkit.apps import walk_app\n"
-        "walk_app(steps=5)\n"
+        "from flowkit import apps\n"
+        f"for name in {free!r}:\n"
+        "    app = getattr(apps, name)()\n"
+        "    name0, w = next(iter(app.controls.items()))\n"
+        "    app.update(**{name0: w.value})\n"
+        "    assert 'numba' not in sys.modules, f'{name}, a chapter without kernels, loaded numba'\n"
+        f"getattr(apps, {kernel!r})()\n"
         "assert 'numba' in sys.modules  # sanity: the check above can fail\n"
     )
     env = dict(os.environ, MPLBACKEND="Agg")
@@ -220,18 +272,26 @@ def test_flux_app_matches_physics_and_hand_values():
     area = app.beam_line.get_xdata()
     np.testing.assert_allclose(app.beam_line.get_ydata(), flux.beam_flux(1e-6, CHARGE, area * 1e-6), rtol=1e-12)
     beta = app.density_line.get_xdata()
-    # DESIGN contract: an observer moving at u sees the cloud moving at -u
+    # flux.boost contract: an observer moving at u sees the cloud moving at -u
     moving = flux.number_four_flux(1e6, np.stack([-beta * LIGHT, 0 * beta, 0 * beta], axis=-1))
-    np.testing.assert_allclose(app.density_line.get_ydata(), moving[:, 0] / LIGHT / 1e6, rtol=1e-12)
-    np.testing.assert_allclose(app.flux_line.get_ydata(), moving[:, 1] / LIGHT / 1e6, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(app.rest_line.get_ydata(), 1.0, rtol=1e-12)
+    # absolute units (m^-3): the n0 slider scales every component the figure shows
+    np.testing.assert_allclose(app.density_line.get_ydata(), moving[:, 0] / LIGHT, rtol=1e-12)
+    np.testing.assert_allclose(app.flux_line.get_ydata(), moving[:, 1] / LIGHT, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(app.rest_line.get_ydata(), 1e6, rtol=1e-12)
+    lo, hi = app.ax_four.get_ylim()  # gamma(0.99) n0 = 7.09e6 fits under the next rung, 1e7
+    assert (lo, hi) == (-1e7, 1e7)
+    density = app.density_line.get_ydata().copy()
+    app.update(n0=2e6)
+    np.testing.assert_allclose(app.density_line.get_ydata(), 2 * density, rtol=1e-12)
+    assert app.ax_four.get_ylim() == (-1.5e7, 1.5e7)  # 2 x 7.09e6 = 1.42e7 -> 1.5e7
+    app.update(n0=1e6)
 
     before = app.beam_line.get_ydata().copy()
     app.update(charge=2)  # alphas: half the particles for the same current
     np.testing.assert_allclose(app.beam_line.get_ydata(), before / 2, rtol=1e-12)
     marker_before = app.density_marker.get_ydata()[0]
     app.update(beta=0.8)  # gamma = 5/3
-    assert app.density_marker.get_ydata()[0] == pytest.approx(5.0 / 3.0, rel=1e-12) != marker_before
+    assert app.density_marker.get_ydata()[0] == pytest.approx(5.0 / 3.0 * 1e6, rel=1e-12) != marker_before
 
 
 # --------------------------------------------------------------------------- chapter 2: fick
@@ -292,7 +352,8 @@ def test_fick_ink_2d_matches_one_solver_call():
     assert app.ax_ink2.get_visible() and not app.ax_ink1.get_visible()
     steps, dt = app.ink_steps(1e-9, 200.0, 2)
     direct = diffusion.diffuse_2d(app.ink_start_2d(), 1e-9, app.dx2, dt, steps, bc="noflux")
-    np.testing.assert_allclose(app.ink_field, direct, rtol=1e-10, atol=1e-12 * direct.max())
+    mid = app._n2 // 2
+    np.testing.assert_allclose(app.curves["ink_c_midline_per_m2"], direct[mid], rtol=1e-10, atol=1e-12 * direct.max())
     np.testing.assert_allclose(app.ink_image.get_array(), direct / direct.max(), rtol=1e-10, atol=1e-12)
     # 2D is expensive: its sliders wait for release
     assert not app.controls["t_ink"].continuous_update and not app.controls["D_ink"].continuous_update
@@ -316,9 +377,16 @@ def test_walk_app_matches_lattice_gas_gaussian_and_msd():
     np.testing.assert_allclose(app.msd_line.get_ydata(), tracked[:81], rtol=1e-12)
     np.testing.assert_allclose(app.theory_line.get_ydata(), 0.6 * np.arange(app.max_steps + 1), rtol=1e-12)
     assert app.values["net_crossings_total"] == crossings.sum()
-    assert f"since the start = {int(crossings.sum()):,}" in app.readout.value
-    expected = randomwalk.gate_flux(counts[app.max_steps], counts[app.max_steps + 1], 0.6, 1.0, 1.0)
-    assert app.values["gate_flux_expected"] == pytest.approx(expected, rel=1e-12)
+    assert f"since the start {int(crossings.sum()):,}" in app.readout.value
+    # the gate's expectation and spread come from the counts before the last step (79 steps)
+    before = randomwalk.lattice_gas(app.start_counts(10**6), 79, 0.6, seed=7)
+    n0, n1 = before[app.max_steps], before[app.max_steps + 1]
+    assert app.values["gate_flux_expected"] == pytest.approx(0.3 * (n0 - n1), rel=1e-12)
+    assert app.values["gate_flux_sd"] == pytest.approx(np.sqrt(0.3 * 0.7 * (n0 + n1)), rel=1e-12)
+    assert app.values["gate_N_for_5_percent"] == pytest.approx(
+        1e6 * (app.values["gate_flux_sd"] / (0.05 * abs(app.values["gate_flux_expected"]))) ** 2, rel=1e-12
+    )
+    assert "Fick from the counts before it" in app.readout.value and "(1σ)" in app.readout.value
     # a million particles follow the Gaussian: the histogram's second moment is within a few
     # standard errors of p t = 48 (SE of a mean of x^2: sqrt(2) * 48 / sqrt(1e6) = 0.07; allow 5 SE)
     assert app.values["msd_histogram"] == pytest.approx(48.0, abs=5 * 0.068)
@@ -342,6 +410,36 @@ def test_walk_play_drives_steps_and_reseed_changes_history():
     assert np.all(np.isclose((app.hist.get_data().values * 10) % 1, 0))
 
 
+def test_walk_seed_none_draws_a_fresh_seed_and_bad_seeds_are_named():
+    a, b = apps.walk_app(seed=None, steps=5), apps.walk_app(seed=None, steps=5)
+    assert isinstance(a.seed, int) and a.seed >= 0 and a.seed != b.seed  # 2**31 choices: equal by chance ~5e-10
+    same = apps.walk_app(seed=a.seed, steps=5)  # the seed in use reproduces the picture
+    np.testing.assert_array_equal(same.hist.get_data().values, a.hist.get_data().values)
+    for bad in (1.7, 2.0, True, "3", -1, [1]):
+        with pytest.raises(ValueError, match=r"seed must be a non-negative int or None \(a fresh one\); got"):
+            apps.walk_app(seed=bad)
+    with pytest.raises(ValueError, match="seed must be"):
+        a.reseed(0.5)
+    assert isinstance(a.reseed(None), int)
+
+
+@pytest.mark.parametrize("bad", [True, False, np.bool_(True), "0.5", None, 1 + 0j, [0.5]])
+def test_update_refuses_what_is_not_a_real_number(bad):
+    app = apps.walk_app(steps=5)
+    before = app.params
+    with pytest.raises(TypeError, match=r"p must be a number in \[0.05, 1\]; got"):
+        app.update(p=bad)
+    assert app.params == before  # nothing was taken
+
+
+def test_update_refuses_nan_and_options_that_are_not_listed():
+    app = apps.fick_app()
+    with pytest.raises(ValueError, match="T must be a finite number"):
+        app.update(T=float("nan"))
+    with pytest.raises(ValueError, match=r"panel must be one of \['Arrhenius', 'ink 1D', 'ink 2D'\]; got 'ink 3D'"):
+        app.update(panel="ink 3D")
+
+
 # --------------------------------------------------------------------------- chapter 4: entropy
 def test_entropy_app_reservoirs_match_physics():
     from flowkit import thermo
@@ -357,10 +455,13 @@ def test_entropy_app_reservoirs_match_physics():
     # (closed form of chapter 4, worked problem 2), with V1 = 4/3 L, V2 = 2/3 L, n_f = N / 2 L:
     # n1/n_f = 0.7 / (2/3) = 1.05, n2/n_f = 0.3 / (1/3) = 0.9, so
     # dS_max / k_B = 1e20 (0.7 ln 1.05 + 0.3 ln 0.9) = 1e20 (0.0341530 - 0.0316082) = 2.5448e17.
-    assert app.dS_max_kB == pytest.approx(1e20 * (0.7 * np.log(1.05) + 0.3 * np.log(0.9)), rel=1e-9)
-    assert app.dS_max_kB == pytest.approx(2.5448e17, rel=1e-4)
+    assert app.values["delta_S_max_kB"] == pytest.approx(1e20 * (0.7 * np.log(1.05) + 0.3 * np.log(0.9)), rel=1e-9)
+    assert app.values["delta_S_max_kB"] == pytest.approx(2.5448e17, rel=1e-4)
     np.testing.assert_allclose(
-        app.S_line.get_ydata() * app.dS_max_kB * 1.380649e-23, r.S - r.S[0], rtol=1e-9, atol=1e-12 * abs(r.S[0])
+        app.S_line.get_ydata() * app.values["delta_S_max_kB"] * 1.380649e-23,
+        r.S - r.S[0],
+        rtol=1e-9,
+        atol=1e-12 * abs(r.S[0]),
     )
     share = app.S_line.get_ydata()
     assert share[0] == 0.0 and np.all(np.diff(share) >= -1e-9) and share.max() <= 1.0 + 1e-9
@@ -384,20 +485,24 @@ def test_entropy_reservoir_sliders_follow_the_pointer_and_resolve_each_move():
     assert app.values["N1_end"] == pytest.approx(2e20 / 3, rel=1e-3)
     # the mu axis encloses both curves
     lo, hi = app.ax_mu.get_ylim()
-    assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+    assert lo < min(app.curves["mu1_eV"].min(), app.curves["mu2_eV"].min()) and hi > max(
+        app.curves["mu1_eV"].max(), app.curves["mu2_eV"].max()
+    )
 
 
 def test_entropy_frame_stays_put_while_split_is_dragged():
     """No axis limit follows ``split``, so every move reuses the cached frame (no full repaint)."""
     app = apps.entropy_app()
-    app.figure.canvas.draw()
+    app.layers.repaint()
     full = app.layers.full_draws
     mu_lims, s_lims = app.ax_mu.get_ylim(), app.ax_S.get_ylim()
     for split in np.arange(0.95, 0.0499, -0.05):
         app.update(split=float(round(split, 2)))
-        app.figure.canvas.draw()
+        app.layers.repaint()
         lo, hi = app.ax_mu.get_ylim()
-        assert lo < min(app.mu1_eV.min(), app.mu2_eV.min()) and hi > max(app.mu1_eV.max(), app.mu2_eV.max())
+        assert lo < min(app.curves["mu1_eV"].min(), app.curves["mu2_eV"].min()) and hi > max(
+            app.curves["mu1_eV"].max(), app.curves["mu2_eV"].max()
+        )
         assert -0.05 < app.S_line.get_ydata().min() and app.S_line.get_ydata().max() < 1.1
     assert app.layers.full_draws == full
     assert (app.ax_mu.get_ylim(), app.ax_S.get_ylim()) == (mu_lims, s_lims)
@@ -484,6 +589,26 @@ def test_analogies_app_couette_and_ink_match_physics():
     )  # nu did not move
 
 
+def test_analogies_app_defaults_show_a_real_solute_in_water():
+    """Water (nu = 1e-6 m^2/s) against a small molecule in water (D = 1e-9): Sc = 1000, and at
+    t = 10 s momentum has crossed a third of the 10 mm gap while the dye has moved ~0.1 mm."""
+    from flowkit import analogies
+
+    app = apps.analogies_app()
+    assert app.params["nu"] == pytest.approx(1e-6) and app.params["D"] == pytest.approx(1e-9)
+    assert app.values["schmidt"] == pytest.approx(1000.0, rel=1e-9) and "Schmidt number" in app.readout.value
+    low, high = control_range(app.controls["D"])
+    assert low <= 1e-9 <= high and high >= 1e-6  # both a solute and a gas-like D are in reach
+    # hand: mid-gap (y = 5 mm) the dye's closed form is erfc(y / (2 sqrt(D t))) summed over images,
+    # erfc(5e-3 / 2e-4) = erfc(25) ~ 1e-273: zero; momentum's is erfc(5e-3 / (2 sqrt(1e-5))) = erfc(0.79) = 0.26
+    y = app.grid()
+    c = analogies.couette_startup(y, 10.0, 1.0, 1e-9, h=app.gap)
+    u = analogies.couette_startup(y, 10.0, 1.0, 1e-6, h=app.gap)
+    assert c[25] < 1e-12 and u[25] == pytest.approx(0.26, abs=0.02)
+    np.testing.assert_allclose(app.curves["c_over_c0_exact"], c, rtol=1e-12, atol=1e-300)
+    assert not np.allclose(app.curves["c_over_c0_exact"], app.curves["u_over_U_exact"], atol=0.05)
+
+
 def test_analogies_app_effusion_crossover():
     from flowkit import analogies, flux
 
@@ -514,6 +639,16 @@ def test_applications_app_solar_wind_hand_values():
     assert "1.34&nbsp;nPa" in app.readout.value and "R_E" in app.readout.value
     n = app.sw_line.get_xdata()
     np.testing.assert_allclose(app.sw_line.get_ydata(), applications.magnetopause_standoff(n * 1e6, 4e5), rtol=1e-12)
+    # geostationary orbit is marked at 42 164 km / 6 371 km = 6.618 R_E, labelled in the legend
+    geo = [line for line in app.ax_sw.lines if "geostationary" in line.get_label()]
+    assert len(geo) == 1 and geo[0].get_ydata()[0] == pytest.approx(6.618, abs=1e-3)
+    assert "inside geostationary" not in app.readout.value and app.values["inside_geostationary"] == 0.0
+    # a storm: n = 100 cm^-3 at 1000 km/s gives p = 1e8 * 1.6726e-27 * 1e12 = 167 nPa, about 125 times
+    # the quiet pressure, so r = 10.25 / 125^(1/6) = 10.25 / 2.237 = 4.58 R_E: inside the orbit
+    app.update(n_cm3=100.0, v_kms=1000.0)
+    assert app.values["standoff_RE"] == pytest.approx(10.25 / (1e8 * 1e12 / (5e6 * 1.6e11)) ** (1 / 6), rel=3e-3)
+    assert app.values["inside_geostationary"] == 1.0 and "inside geostationary orbit" in app.readout.value
+    app.update(n_cm3=5.0, v_kms=400.0)
     before = app.sw_line.get_ydata().copy()
     app.update(v_kms=800.0)  # r ~ v^(-1/3): doubling v shrinks every point by 2^(-1/3)
     np.testing.assert_allclose(app.sw_line.get_ydata(), before * 2 ** (-1 / 3), rtol=1e-12)
@@ -523,6 +658,7 @@ def test_applications_app_coffee_ring_and_nodal_flow():
     from flowkit import applications
 
     app = apps.applications_app(view="coffee ring", t_frac=0.5)
+    assert app.ax_vel.get_ylabel() and app.ax_dep.get_ylabel()  # both coffee-ring panels say what they plot
     # hand: [1 - 0.5^(3/4)]^(4/3) = (1 - 0.59460)^(4/3) = 0.40540^(4/3) = 0.2999
     assert app.values["deposit_fraction"] == pytest.approx(0.2999, abs=2e-4)
     t = app.dep_line.get_xdata()
@@ -583,23 +719,23 @@ def test_applications_app_nodal_profile_matches_physics():
     assert app.ax_prof.get_ylim()[1] == pytest.approx(1e7)  # 1.5 c(0) = 1.5e6
     app.update(D=1e-11, U_um_s=10.0, L_um=50.0)  # Pe = 50: 1.5 c(0) = 75, first rung above is 1e4
     assert app.ax_prof.get_ylim()[1] == pytest.approx(1e4)
-    curves = app._curves()
+    curves = app.curves
     np.testing.assert_array_equal(curves["x_over_L"], xL)
     np.testing.assert_array_equal(curves["concentration_over_mean"], app.prof_line.get_ydata())
 
 
 # --------------------------------------------------------------------------- the cached static layer
 def test_fast_redraw_matches_a_full_draw(app):
-    """After a slider move, the canvas (static layer pasted + moving artists) looks like a
+    """After a slider move, the blitted canvas (static layer pasted + moving artists) looks like a
     complete draw: at most 0.5 % of pixels differ (a line may cover a spine by a pixel)."""
-    app.figure.canvas.draw()
+    app.layers.repaint()
     name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
     low, high = control_range(widget)
     app.update(**{name: low + 0.37 * (high - low)})
+    app.layers.repaint()
     fast_before = app.layers.fast_draws
-    app.figure.canvas.draw()
     app.update(**{name: low + 0.41 * (high - low)})
-    app.figure.canvas.draw()
+    app.layers.repaint()
     fast = np.asarray(app.figure.canvas.buffer_rgba()).copy()
     buf = io.BytesIO()
     app.figure.savefig(buf, format="rgba", dpi=app.figure.dpi)  # savefig: always the ordinary full draw
@@ -607,22 +743,47 @@ def test_fast_redraw_matches_a_full_draw(app):
     differ = np.abs(fast.astype(int) - full.astype(int)).max(axis=-1) > 40
     assert differ.mean() < 0.005
     assert app.layers.full_draws >= 1 and app.layers.fast_draws >= fast_before
-
-
-def test_static_layer_redraws_only_when_the_frame_changes():
-    app = apps.flux_app()
+    # and a plain canvas.draw() (a resize, a zoom) shows the whole figure too
     app.figure.canvas.draw()
+    again = np.asarray(app.figure.canvas.buffer_rgba())
+    assert (np.abs(again.astype(int) - full.astype(int)).max(axis=-1) > 40).mean() < 0.005
+
+
+def test_static_layer_uses_public_blitting_and_redraws_only_when_the_frame_changes():
+    app = apps.flux_app()
+    # public API only: the moving artists are animated, the static layer is kept on draw_event
+    assert all(line.get_animated() for ax in app.figure.axes for line in ax.lines)
+    assert not any(ax.get_animated() for ax in app.figure.axes)
+    app.layers.repaint()
     full = app.layers.full_draws
+    assert full == 1 and app.layers.background is not None
     for beta in (0.1, 0.2, 0.3):
         app.update(beta=beta)
-        app.figure.canvas.draw()
+        assert not app.figure.stale  # moving only animated artists does not ask for a full draw
+        app.layers.repaint()
     assert app.layers.full_draws == full and app.layers.fast_draws >= 3
     app.ax_four.set_ylim(-9, 9)  # a new frame: ticks change, the static layer is redrawn
-    app.figure.canvas.draw()
+    app.layers.repaint()
     assert app.layers.full_draws == full + 1
-    # every title/axis is back after the draw (nothing left hidden)
-    assert app.ax_four.axison and app.ax_four.title.get_visible()
-    assert all(line.get_visible() for line in app.ax_four.lines)
+    app.layers.invalidate()
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 2
+    # savefig draws everything itself and leaves the kept layer to be rebuilt
+    app.figure.savefig(io.BytesIO(), format="png")
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 3
+
+
+def test_static_layer_image_fallback_blits_after_the_first_frame():
+    app = apps.walk_app(steps=20)
+    image = next(w for w in app.widget.children if isinstance(w, widgets.Image))
+    full = app.layers.full_draws
+    # the limits stay on their ladder for these: x to +-15 (4 sqrt(p t) = 12.6-13.6), y to 0.2
+    # (1.1 x the peak 1/sqrt(pi t) = 0.196 at t = 20, less later)
+    for steps in (21, 22, 23):
+        app.update(steps=steps)
+    assert app.layers.full_draws == full and app.layers.fast_draws >= 3
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_nice_upper_ladder():
@@ -648,19 +809,23 @@ def test_static_layer_can_be_switched_off():
     app = apps.flux_app()
     app.layers.enabled = False
     app.update(beta=0.2)
-    app.figure.canvas.draw()
-    assert app.layers.fast_draws == 0 and app.ax_four.axison
+    app.layers.repaint()
+    app.update(beta=0.3)
+    app.layers.repaint()
+    assert app.layers.fast_draws == 0 and app.layers.full_draws == 2 and app.ax_four.axison
 
 
-def test_static_layer_keeps_an_axes_that_was_switched_off():
+def test_static_layer_redraws_an_axes_that_was_switched_off():
     app = apps.applications_app(view="coffee ring")
-    app.figure.canvas.draw()
+    app.layers.repaint()
+    full = app.layers.full_draws
     app.ax_vel.set_axis_off()
     app.update(t_frac=0.3)
-    app.figure.canvas.draw()
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 1  # the frame changed: not pasted from the old layer
     app.update(t_frac=0.4)
-    app.figure.canvas.draw()
-    assert not app.ax_vel.axison and app.ax_dep.axison
+    app.layers.repaint()
+    assert app.layers.full_draws == full + 1 and not app.ax_vel.axison and app.ax_dep.axison
 
 
 # ipympl's own Toolbar construction warns under current traitlets; not ours to fix.
@@ -669,7 +834,7 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
     """Embedded in a box, an ipympl canvas must carry its pixel size from the start.
 
     Otherwise the browser can size its views from a stale (0, 0) and the figure
-    never shows (see ``_announce_canvas_size``). The expected size is the one the
+    never shows (see ``ipympl_private_state``). The expected size is the one the
     kernel itself sends once the browser says "initialized": the figure bbox in
     CSS pixels.
     """
@@ -686,5 +851,34 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
             (width / canvas.device_pixel_ratio, height / canvas.device_pixel_ratio), rel=1e-12
         )
         assert canvas._size[0] > 100 and canvas._size[1] > 100
+    finally:
+        plt.switch_backend(backend)
+
+
+@pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
+def test_ipympl_private_state_is_set_in_one_place_and_fails_loudly():
+    """The private ipympl traits flowkit sets exist in the installed ipympl; if one is renamed,
+    the one function that sets them raises instead of leaving a blank figure."""
+    from ipympl.backend_nbagg import Canvas
+
+    from flowkit.apps._base import IPYMPL_PRIVATE_TRAITS, ipympl_private_state
+
+    assert all(Canvas.class_traits().get(name) is not None for name in IPYMPL_PRIVATE_TRAITS)
+    backend = mpl.get_backend()
+    plt.switch_backend("module://ipympl.backend_nbagg")
+    try:
+        app = apps.flux_app()
+        canvas = app.figure.canvas
+        ipympl_private_state(canvas, data_url=True)
+        assert canvas._data_url.startswith("data:image/png;base64,iVBORw0KGgo")  # a PNG signature
+
+        class Renamed:
+            figure = app.figure
+
+            def has_trait(self, name):
+                return name != "_data_url"
+
+        with pytest.raises(RuntimeError, match="has no Canvas trait _data_url"):
+            ipympl_private_state(Renamed())
     finally:
         plt.switch_backend(backend)

@@ -393,3 +393,38 @@ def test_shape_pass_and_fail(capsys):
 def test_shape_validates_expected(expected):
     with pytest.raises(ValueError, match="expected"):
         check.shape(np.zeros(4), expected)
+
+
+# --------------------------------------------------------------------------- lecturer-side types (issue 18)
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [
+        ({"rtol": "0.01"}, "rtol"),
+        ({"rtol": np.full(3, 0.01)}, "rtol"),
+        ({"rtol": True}, "rtol"),
+        ({"atol": np.ones(2)}, "atol"),
+        ({"atol": "0"}, "atol"),
+        ({"expected": "1.0"}, "expected"),
+        ({"expected": True}, "expected"),
+        ({"expected": 1 + 0j}, "expected"),
+        ({"hidden": 1}, "hidden"),
+    ],
+)
+def test_close_refuses_wrong_types_from_the_author_by_name(kwargs, argument):
+    args = {"answer": 1.0, "expected": 1.0, "rtol": 0.01} | kwargs
+    with pytest.raises((TypeError, ValueError), match=rf"^{argument}"):
+        check.close(**args)
+
+
+@pytest.mark.parametrize("low, high, argument", [("0", 2.0, "low"), (0.0, np.ones(2), "high"), (True, 2.0, "low")])
+def test_within_refuses_wrong_types_by_name(low, high, argument):
+    with pytest.raises((TypeError, ValueError), match=rf"^{argument}"):
+        check.within(1.0, low, high)
+
+
+@pytest.mark.parametrize("expected", [{}, 3.0, True])
+def test_shape_expected_must_be_a_tuple_of_integers(expected):
+    with pytest.raises(ValueError, match="expected must be a shape"):
+        check.shape(np.zeros(3), expected)

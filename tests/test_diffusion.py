@@ -12,6 +12,7 @@ import math
 import re
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -257,7 +258,8 @@ def test_crank_nicolson_stays_bounded_for_huge_steps():
     # L2 norm cannot grow; FTCS refuses the same dt.
     rng = np.random.default_rng(3)
     c0 = rng.uniform(0.0, 1.0, 100)
-    c = dif.crank_nicolson(c0, 1.0, 0.01, 0.1, 50, bc="noflux")
+    with pytest.warns(dif.OscillationWarning, match=r"r = D dt / dx\^2 = 1e\+03 > 1"):
+        c = dif.crank_nicolson(c0, 1.0, 0.01, 0.1, 50, bc="noflux")
     assert np.linalg.norm(c) <= np.linalg.norm(c0)
     assert np.all(np.isfinite(c))
     with pytest.raises(ValueError, match="largest stable dt"):
@@ -438,3 +440,101 @@ def test_fortran_ordered_and_strided_input_give_the_same_answer():
     np.testing.assert_array_equal(
         dif.ftcs(line[::2], 1.0, 0.1, 0.004, 20), dif.ftcs(line[::2].copy(), 1.0, 0.1, 0.004, 20)
     )
+
+
+# ---------------------------------------------------------------- Crank-Nicolson at large r
+
+
+def _dense_cn(c0, r, steps, bc):
+    """Crank-Nicolson by dense matrices built from the stencil, solved with LAPACK (reference)."""
+    n = len(c0)
+    L = np.zeros((n, n))
+    for i in range(n):
+        L[i, i] = -2.0
+        for j in (i - 1, i + 1):
+            if 0 <= j < n:
+                L[i, j] = 1.0
+            elif bc == "periodic":
+                L[i, j % n] = 1.0
+            elif bc == "noflux":
+                L[i, i] += 1.0  # the ghost copies the end cell
+    if bc == "fixed":
+        L[0] = 0.0
+        L[-1] = 0.0
+    A = np.eye(n) - 0.5 * r * L
+    B = np.eye(n) + 0.5 * r * L
+    c = np.array(c0, dtype=float)
+    for _ in range(steps):
+        c = np.linalg.solve(A, B @ c)
+    return c
+
+
+@pytest.mark.parametrize("bc", ["noflux", "periodic", "fixed"])
+@pytest.mark.parametrize("r", [0.3, 2.0, 999.0, 1001.0, 1e5])
+def test_crank_nicolson_matches_dense_matrices(bc, r):
+    # Below r = 1e3 the tridiagonal solve, above it the transform: both are the same
+    # map as the dense (I - r/2 L)^-1 (I + r/2 L). Dense LU on a matrix of condition
+    # ~ 2r leaves ~ r eps relative error per step: atol = 1e-9 covers r = 1e5, 5 steps.
+    c0 = np.exp(-(((np.arange(40) - 17.0) / 3.0) ** 2)) + 0.3 * np.cos(np.arange(40))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dif.OscillationWarning)
+        got = dif.crank_nicolson(c0, r, 1.0, 1.0, 5, bc=bc)
+    np.testing.assert_allclose(got, _dense_cn(c0, r, 5, bc), rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("dt", [1e26, 1e18, 1e300])
+def test_crank_nicolson_infinite_r_limit(dt):
+    # For r -> inf every amplification factor but the uniform mode's is exactly -1
+    # in floating point, so after an odd number of steps the non-uniform part flips
+    # sign: c -> 2 mean(c) - c when sealed or periodic (mean 0.2 here), and the
+    # interior flips about the straight line between the held ends (0 here).
+    # Worked by hand; rtol 1e-12. Before: [0, 0, -1, 0, 0] (not conserved) at 1e26
+    # and a ZeroDivisionError at 1e18.
+    c0 = np.r_[0.0, 0.0, 1.0, 0.0, 0.0]
+    for bc, expected in [
+        ("noflux", [0.4, 0.4, -0.6, 0.4, 0.4]),
+        ("periodic", [0.4, 0.4, -0.6, 0.4, 0.4]),
+        ("fixed", [0.0, 0.0, -1.0, 0.0, 0.0]),
+    ]:
+        with pytest.warns(dif.OscillationWarning, match="flip sign every step"):
+            got = dif.crank_nicolson(c0, 1.0, 1.0, dt, 3, bc=bc)
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+        with pytest.warns(dif.OscillationWarning):
+            np.testing.assert_allclose(dif.crank_nicolson(c0, 1.0, 1.0, dt, 4, bc=bc), c0, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("bc", ["noflux", "periodic"])
+def test_crank_nicolson_conservative_and_bounded_at_every_r(bc):
+    # Round-off of the transform: the total moves by a few eps times sum |c| (bound 64 eps);
+    # every |g| <= 1, so the L2 norm cannot grow (slack 1e-12 relative).
+    rng = np.random.default_rng(8)
+    c0 = rng.uniform(0.0, 1.0, 257)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dif.OscillationWarning)
+        for r in np.logspace(-2, 300, 40):
+            c = dif.crank_nicolson(c0, 1.0, 1.0, r, 7, bc=bc)
+            assert np.all(np.isfinite(c)), r
+            assert abs(c.sum() - c0.sum()) <= 64 * EPS * c0.sum(), r
+            assert np.linalg.norm(c) <= np.linalg.norm(c0) * (1 + 1e-12), r
+
+
+def test_crank_nicolson_warns_only_when_wiggles_survive():
+    x = np.arange(100.0)
+    bump = np.exp(-(((x - 50.0) / 6.0) ** 2))
+    # r = 1e5: one step turns the bump upside down (the issue's -0.64); warned.
+    with pytest.warns(dif.OscillationWarning, match=r"r = D dt / dx\^2 = 1e\+05 > 1") as record:
+        c = dif.crank_nicolson(bump, 1.0, 1.0, 1e5, 1)
+    assert c.min() < -0.5 and "range of c0" in str(record[0].message)
+    assert c.sum() == pytest.approx(bump.sum(), rel=1e-13)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", dif.OscillationWarning)
+        # r = 3 on a bump 6 cells wide: its sign-flipping modes hold ~1e-3 of it, damped
+        # by |g| <= 5/7 per step: nothing visible after 10 steps, no warning.
+        assert dif.crank_nicolson(bump, 1.0, 1.0, 3.0, 10).min() > 0
+        # r <= 1: no mode flips hard enough to matter (g >= -1/3), even for a jump.
+        dif.crank_nicolson(np.r_[np.ones(20), np.zeros(20)], 1.0, 1.0, 1.0, 3)
+        # many steps at r = 50 damp even the slowest wiggle ((99/101)^2000 ~ 4e-18).
+        dif.crank_nicolson(np.r_[np.ones(20), np.zeros(20)], 1.0, 1.0, 50.0, 2000)
+    # The same jump after 3 steps at r = 50 still rings: warned.
+    with pytest.warns(dif.OscillationWarning):
+        dif.crank_nicolson(np.r_[np.ones(20), np.zeros(20)], 1.0, 1.0, 50.0, 3)

@@ -130,3 +130,22 @@ def test_interface_flux_falls_as_inverse_sqrt_time():
 def test_bad_input_raises_naming_the_argument(call, name):
     with pytest.raises(ValueError, match=rf"^{re.escape(name)} must"):
         call()
+
+
+@pytest.mark.parametrize("dx", [np.ones(4), [1e-3, 1e-3, 1e-3, 1e-3]])
+def test_flux_dx_is_one_number(dx):
+    # np.gradient would read an array dx as grid coordinates and return a different flux without a word
+    with pytest.raises(ValueError, match=r"^dx must be a single number \(a grid spacing in m\), not an array"):
+        fick.flux([1.0, 2.0, 4.0, 3.0], dx, 1e-9)
+
+
+@pytest.mark.parametrize("bad", ["1e-9", True, 1e-9 + 0j, None, {"D": 1e-9}], ids=repr)
+def test_strings_bools_and_complex_are_not_numbers(bad):
+    with pytest.raises(TypeError, match=r"^D must be"):
+        fick.steady_flux(bad, 10.0, 1.0, 1e-4)
+
+
+def test_overflowing_flux_names_the_input():
+    # thickness = 5e-324 made J = inf silently
+    with pytest.raises(ValueError, match=r"^thickness is too extreme for float64.*thickness=5e-324"):
+        fick.steady_flux(1e-9, 10.0, 1.0, 5e-324)

@@ -77,3 +77,114 @@ def test_validation_returns_float_values():
     arr = v.nonnegative("n", [1, 2])
     assert arr.dtype == np.float64 and arr.tolist() == [1.0, 2.0]
     assert v.count("steps", 3.0) == 3
+
+
+# ---------------------------------------------------------------- strict types (issue 18)
+
+NOT_A_NUMBER = ["1.0", b"1", True, np.False_, 1 + 0j, {}, {"D": 1.0}, object(), None, [1.0, "a"], [[1.0], [1.0, 2.0]]]
+
+
+@pytest.mark.parametrize("check", [v.finite, v.positive, v.nonnegative, v.probability])
+@pytest.mark.parametrize("value", NOT_A_NUMBER, ids=repr)
+def test_numbers_refuse_other_types_by_name(check, value):
+    # "1.0" and True were taken as 1.0 before; a string gave NumPy's "could not convert string to float"
+    with pytest.raises(TypeError, match=r"^D must be (real|a real number)") as err:
+        check("D", value, "a diffusion coefficient in m^2/s")
+    assert isinstance(err.value, ValueError)  # ArgumentTypeError: code that catches ValueError keeps working
+    assert "a diffusion coefficient in m^2/s" in str(err.value) and "got" in str(err.value)
+
+
+def test_numbers_accept_real_numbers_of_every_kind():
+    from fractions import Fraction
+
+    assert v.finite("x", np.int8(3)) == 3.0
+    assert v.finite("x", np.float32(0.5)) == 0.5
+    assert v.finite("x", Fraction(1, 4)) == 0.25
+    assert v.finite("x", 10**20) == 1e20  # a Python int beyond int64 (NumPy makes it an object)
+    assert v.finite("x", [[1, 2], [3, 4]]).shape == (2, 2)
+    with pytest.raises(ValueError, match=r"^x must be finite in float64"):
+        v.finite("x", 10**400)
+
+
+@pytest.mark.parametrize("value", [np.ones(3), [1.0, 2.0], np.zeros((1, 1))], ids=["array", "list", "2d"])
+def test_scalar_parameters_refuse_arrays_by_name(value):
+    with pytest.raises(ValueError, match=r"^dt must be a single number \(a time step in s\), not an array; got"):
+        v.positive("dt", value, "a time step in s", scalar=True)
+
+
+@pytest.mark.parametrize(
+    "value, error, fragment",
+    [
+        (True, TypeError, "not a bool"),
+        ("3", TypeError, "not a str"),
+        (None, TypeError, "not None"),
+        (np.ones(3), TypeError, "not an array"),
+        (3 + 0j, TypeError, "not a complex"),
+        (2.5, ValueError, "got 2.5"),
+        (float("inf"), ValueError, "got inf"),
+        (float("nan"), ValueError, "got nan"),
+        (-1, ValueError, "got -1"),
+        (11, ValueError, "got 11"),
+    ],
+)
+def test_count_refuses_non_integers_and_bounds(value, error, fragment):
+    with pytest.raises(error, match=r"^steps must be an integer in \[0, 10\] \(time steps\)") as err:
+        v.count("steps", value, "time steps", maximum=10)
+    assert fragment in str(err.value)
+
+
+def test_count_accepts_integer_valued_numbers():
+    assert v.count("steps", np.int64(4)) == 4 and v.count("steps", np.array(4)) == 4 and v.count("steps", 4.0) == 4
+    assert type(v.count("steps", np.uint8(4))) is int
+
+
+@pytest.mark.parametrize("value", [None, 0, 12345, np.uint64(7), np.random.SeedSequence(1), np.random.default_rng(1)])
+def test_seed_accepts_the_documented_kinds(value):
+    out = v.seed("seed", value)
+    assert out is value or out == value
+
+
+@pytest.mark.parametrize(
+    "value, error", [(1.7, TypeError), (True, TypeError), ("1", TypeError), (np.ones(2), TypeError), (-1, ValueError)]
+)
+def test_seed_refuses_what_would_be_truncated_or_guessed(value, error):
+    with pytest.raises(error, match=r"^seed must be None, an integer >= 0"):
+        v.seed("seed", value)
+
+
+@pytest.mark.parametrize("value", [np.ones(3), None, 1, True], ids=repr)
+def test_choice_refuses_non_strings_by_name(value):
+    # np.ones(3) gave "truth value of an array is ambiguous"
+    with pytest.raises(TypeError, match=r"^bc must be one of 'noflux', 'fixed', not"):
+        v.choice("bc", value, ("noflux", "fixed"))
+
+
+def test_choice_compares_type_and_value():
+    assert v.choice("j", 1, (0.5, 1)) == 1
+    with pytest.raises(ValueError, match=r"^j must be one of 0.5, 1; got True"):
+        v.choice("j", True, (0.5, 1))
+
+
+def test_flag_text_and_broadcast():
+    assert v.flag("hidden", np.True_) is True
+    with pytest.raises(TypeError, match=r"^hidden must be True or False, not an int; got 1"):
+        v.flag("hidden", 1)
+    with pytest.raises(TypeError, match=r"^unit must be a string"):
+        v.text("unit", 3)
+    assert v.broadcast(x=np.ones(5), t=2.0) == (5,)
+    with pytest.raises(ValueError, match=r"^x and t must have shapes that broadcast together.*x \(5,\), t \(3,\)"):
+        v.broadcast(x=np.ones(5), t=np.ones(3))
+
+
+def test_result_converts_and_names_the_input_that_overflowed():
+    assert v.result(np.float64(2.0)) == 2.0 and type(v.result(np.float64(2.0))) is float
+    assert v.result([1, 2]).dtype == np.float64
+    assert np.isnan(v.result(np.nan))  # without inputs nothing is judged
+    with pytest.raises(ValueError, match=r"^D is too extreme for float64.*got D=5e-324 \(with U=1e-06, L=1e-05\)"):
+        v.result(np.array([np.nan, 1.0]), U=1e-6, L=1e-5, D=5e-324)
+
+
+def test_show_keeps_messages_short():
+    assert v.show(np.arange(10)).startswith("array of shape (10,) (first values [0, 1, 2])")
+    assert len(v.show({"k" * 200: 1})) == 80
+    assert v.show(np.float64(0.5)) == "0.5"

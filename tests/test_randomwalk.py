@@ -16,14 +16,16 @@ import numpy as np
 import pytest
 from scipy import special, stats
 
+from flowkit import _jit
 from flowkit import randomwalk as rw
+from flowkit.randomwalk import _inputs, lattice, rng, walkers
 
 Z_MAX = 5.0
 P_MIN = 1e-3
 
 # Tests of the in-kernel generator, sampler and parallel layout need numba
 # (without it those kernels are plain Python, far too slow at these sizes).
-needs_numba = pytest.mark.skipif(not rw.HAVE_NUMBA, reason="numba kernels disabled")
+needs_numba = pytest.mark.skipif(not _jit.HAVE_NUMBA, reason="numba kernels disabled")
 
 
 # --------------------------------------------------------------------------
@@ -133,7 +135,7 @@ def test_exact_pmf_matches_trinomial_sum():
     ],
 )
 def test_binomial_sampler_goodness_of_fit(n, p):
-    draws = rw._binomial_many(np.int64(n), float(p), np.uint64(12345), np.empty(200_000, np.int64))
+    draws = rng.binomial_many(np.int64(n), float(p), np.uint64(12345), np.empty(200_000, np.int64))
     assert draws.min() >= 0 and draws.max() <= n
     k = np.arange(n + 1)
     observed = np.bincount(draws, minlength=n + 1)
@@ -147,9 +149,9 @@ def test_binomial_sampler_goodness_of_fit(n, p):
 @needs_numba
 def test_binomial_sampler_edge_cases():
     out = np.empty(10, np.int64)
-    assert np.all(rw._binomial_many(np.int64(7), 0.0, np.uint64(1), out) == 0)
-    assert np.all(rw._binomial_many(np.int64(7), 1.0, np.uint64(1), out) == 7)
-    assert np.all(rw._binomial_many(np.int64(0), 0.5, np.uint64(1), out) == 0)
+    assert np.all(rng.binomial_many(np.int64(7), 0.0, np.uint64(1), out) == 0)
+    assert np.all(rng.binomial_many(np.int64(7), 1.0, np.uint64(1), out) == 7)
+    assert np.all(rng.binomial_many(np.int64(0), 0.5, np.uint64(1), out) == 0)
 
 
 # --------------------------------------------------------------------------
@@ -202,21 +204,34 @@ def test_walk_reproducible_and_seed_dependent():
     assert np.any(rw.walk(500, 50, 0.5, g1) != rw.walk(500, 50, 0.5, np.random.default_rng(5)))
 
 
+def _max_threads():
+    numba = pytest.importorskip("numba")
+    return numba.config.NUMBA_NUM_THREADS
+
+
 @needs_numba
+@pytest.mark.skipif(
+    _jit.HAVE_NUMBA and _max_threads() < 2,
+    reason="numba has a single thread here (NUMBA_NUM_THREADS=1 or one core): nothing to compare",
+)
 def test_parallel_kernels_do_not_depend_on_thread_count(monkeypatch):
     # Sizes above the work threshold, so with several threads the wrappers
     # run the parallel kernels (and the tiled lattice gas), with one thread
     # the serial ones: the numbers must not change. (The load check that
     # keeps a busy machine on one thread is switched off here.)
     numba = pytest.importorskip("numba")
-    monkeypatch.setattr(rw, "_cores_idle", lambda: True)
+    monkeypatch.setattr(_jit, "cores_idle", lambda: True)
     counts = np.full(2001, 10_000)
-    n = rw._PARALLEL_WORK // 200 + 1
+    n = _jit.PARALLEL_WORK // 200 + 1
     before = numba.get_num_threads()
+    many = _max_threads()
     results = []
     try:
-        for threads in (1, before):
+        for threads in (1, many):
             numba.set_num_threads(threads)
+            # The wrappers really take the serial path on one thread and the parallel one on many.
+            assert _jit.pick("parallel", "serial", n * 200) == ("serial" if threads == 1 else "parallel")
+            assert lattice._tiling(counts.size, 500, False)[0] == (threads > 1)
             results.append(
                 (
                     rw.walk(n, 200, 0.5, 9),
@@ -227,34 +242,76 @@ def test_parallel_kernels_do_not_depend_on_thread_count(monkeypatch):
             )
     finally:
         numba.set_num_threads(before)
-    for one, many in zip(*results):
+    for one, several in zip(*results):
         if isinstance(one, tuple):
-            for a, b in zip(one, many):
+            for a, b in zip(one, several):
                 np.testing.assert_array_equal(a, b)
         else:
-            np.testing.assert_array_equal(one, many)
+            np.testing.assert_array_equal(one, several)
 
 
 @needs_numba
 def test_serial_and_parallel_walker_kernels_agree():
     # The public functions pick the one-thread or the parallel kernel by the
-    # amount of work; both must give the same numbers for the same seed.
-    keys = rw._chunk_keys(17)
+    # amount of work; both must give the same numbers for the same seed, for a
+    # whole run and for a piece of one (walkers 100:700, steps 64 to the end).
+    keys = _inputs.chunk_keys(17)
     for p in (0.35, 1.0):
-        thr = rw._hop_threshold(p)
+        thr = rng.hop_threshold(p)
         for steps in (50, 64, 200):
-            a = rw._walk_serial(np.int64(steps), thr, keys, np.zeros(777, np.int64))
-            b = rw._walk_parallel(np.int64(steps), thr, keys, np.zeros(777, np.int64))
-            np.testing.assert_array_equal(a, b)
-            a = rw._msd_serial(np.int64(777), np.int64(steps), thr, keys, np.zeros((64, steps + 1), np.int64))
-            b = rw._msd_parallel(np.int64(777), np.int64(steps), thr, keys, np.zeros((64, steps + 1), np.int64))
-            np.testing.assert_array_equal(a, b)
-            a = rw._walk_2d_serial(np.int64(steps), thr, keys, np.zeros((777, 2), np.int64))
-            b = rw._walk_2d_parallel(np.int64(steps), thr, keys, np.zeros((777, 2), np.int64))
-            np.testing.assert_array_equal(a, b)
+            for lo, hi, start in ((0, 777, 0), (100, 700, min(64, steps // 64 * 64))):
+                runs = []
+                for walk_k, msd_k, walk_2d_k in (
+                    (walkers._walk_serial, walkers._msd_serial, walkers._walk_2d_serial),
+                    (walkers._walk_parallel, walkers._msd_parallel, walkers._walk_2d_parallel),
+                ):
+                    # The kernels write into the arrays they are given (and return nothing).
+                    x = np.zeros(777, np.int64)
+                    walk_k(lo, hi, start, steps, steps, thr, keys, x)
+                    sq = np.zeros((64, steps), np.int64)
+                    msd_k(777, lo, hi, start, steps, steps, thr, keys, np.zeros(777, np.int64), sq)
+                    xy = np.zeros((777, 2), np.int64)
+                    walk_2d_k(lo, hi, start, steps, steps, thr, keys, xy)
+                    runs.append((x, sq, xy))
+                for a, b in zip(*runs):
+                    np.testing.assert_array_equal(a, b)
     # Above the work threshold the wrapper takes the parallel path: still reproducible.
-    big = rw._PARALLEL_WORK // 100 + 1
+    big = _jit.PARALLEL_WORK // 100 + 1
     np.testing.assert_array_equal(rw.walk(big, 100, 0.5, 3), rw.walk(big, 100, 0.5, 3))
+
+
+@needs_numba
+@pytest.mark.parametrize("hops, span", [(64, 64), (1000, 128), (5000, 192)])
+def test_pieces_give_the_same_numbers_as_one_call(monkeypatch, hops, span):
+    # Long runs go in pieces (Ctrl-C can stop them between two); the
+    # counter-based streams make the pieces invisible. Budgets this small split
+    # along walkers and steps (walk 300 x 200: pieces of 64 steps x 15 walkers
+    # at 1000 hops), with a tail of 200 - 192 = 8 steps.
+    whole = {
+        "walk": (rw.walk(300, 200, 0.4, 5), rw.walk(300, 200, 1.0, 5), rw.walk(300, 64, 0.4, 5)),
+        "msd": (rw.msd(300, 200, 0.4, 5), rw.msd(300, 200, 1.0, 5)),
+        "walk_2d": (rw.walk_2d(300, 200, 0.4, 5),),
+        "lattice_gas": (rw.lattice_gas(np.arange(300) * 1000, 50, 0.6, 5, bc="periodic", gate=299),),
+        "lattice_gas_2d": (rw.lattice_gas_2d(np.full((12, 17), 500), 30, 0.6, 5),),
+    }
+    monkeypatch.setattr(walkers, "_HOPS_PER_CALL", hops)
+    monkeypatch.setattr(walkers, "_MSD_SPAN", span)
+    monkeypatch.setattr(lattice, "_SITE_STEPS_PER_CALL", hops)
+    monkeypatch.setattr(lattice, "_SITE_STEPS_PER_CALL_2D", hops)
+    pieces = {
+        "walk": (rw.walk(300, 200, 0.4, 5), rw.walk(300, 200, 1.0, 5), rw.walk(300, 64, 0.4, 5)),
+        "msd": (rw.msd(300, 200, 0.4, 5), rw.msd(300, 200, 1.0, 5)),
+        "walk_2d": (rw.walk_2d(300, 200, 0.4, 5),),
+        "lattice_gas": (rw.lattice_gas(np.arange(300) * 1000, 50, 0.6, 5, bc="periodic", gate=299),),
+        "lattice_gas_2d": (rw.lattice_gas_2d(np.full((12, 17), 500), 30, 0.6, 5),),
+    }
+    for name in whole:
+        for a, b in zip(whole[name], pieces[name]):
+            if isinstance(a, tuple):
+                for u, v in zip(a, b):
+                    np.testing.assert_array_equal(u, v, err_msg=name)
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=name)
 
 
 # --------------------------------------------------------------------------
@@ -368,6 +425,19 @@ def test_master_equation_hand_steps():
     )
 
 
+@pytest.mark.parametrize("bc, rate", [("noflux", 0.5), ("periodic", 1.0)])
+def test_master_equation_on_one_and_two_sites(bc, rate):
+    # Two sites exchange probability at rate k per step: k = p/2 when sealed
+    # (only the inner hop moves), k = p on a ring of two (both hops land on the
+    # other site). The difference decays as (1 - 2k)^t, the sum is conserved.
+    # One site: nothing can move. rtol 1e-14.
+    p, t = 0.6, 7
+    k = rate * p
+    d = 0.9 * (1 - 2 * k) ** t
+    np.testing.assert_allclose(rw.master_equation([1.0, 0.1], t, p, bc=bc), [0.55 + d / 2, 0.55 - d / 2], rtol=1e-14)
+    np.testing.assert_allclose(rw.master_equation([3.0], t, p, bc=bc), [3.0], rtol=1e-15)
+
+
 def test_master_equation_matches_exact_pmf_and_conserves():
     # On a periodic lattice wider than the walk can reach, a delta evolves into
     # the exact displacement law (trinomial sum), rtol 1e-10.
@@ -451,12 +521,11 @@ def test_lattice_gas_tiling_does_not_change_the_result(periodic):
     key = np.uint64(2**63 + 12345)
     gate = 300 if periodic else 149
     results = []
-    for kernel in (rw._lattice_gas_serial, rw._lattice_gas_parallel):
+    for kernel in (lattice._lattice_gas_serial, lattice._lattice_gas_parallel):
         for tiles, block in [(1, 1 << 62), (2, 32), (3, 7), (5, 1), (4, 19)]:
             cross = np.zeros(90, dtype=np.int64)
-            out = kernel(
-                counts, np.int64(90), 0.55, periodic, np.int64(gate), key, cross, np.int64(tiles), np.int64(block)
-            )
+            out = counts.copy()  # advanced in place
+            kernel(out, 0, 90, 0.55, periodic, gate, key, cross, tiles, block)
             results.append((out, cross))
     for out, cross in results[1:]:
         np.testing.assert_array_equal(out, results[0][0])
@@ -589,21 +658,21 @@ def test_lattice_gas_2d_matches_master_equation(bc, start):
     np.testing.assert_array_equal(out, rw.lattice_gas_2d(counts, steps, p, seed=5, bc=bc))
 
 
-def test_2d_reject_bad_input():
-    with pytest.raises(ValueError, match="p must"):
-        rw.walk_2d(10, 10, 2.0, 0)
-    with pytest.raises(ValueError, match="steps must"):
-        rw.walk_2d(10, -2, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas_2d(np.ones(5, dtype=int), 3, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas_2d(-np.ones((3, 3), dtype=int), 3, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas_2d(np.full((3, 3), 0.5), 3, 0.5, 0)
-    with pytest.raises(ValueError, match="bc must"):
-        rw.lattice_gas_2d(np.ones((3, 3), dtype=int), 3, 0.5, 0, bc="fixed")
-    with pytest.raises(ValueError, match="p must"):
-        rw.lattice_gas_2d(np.ones((3, 3), dtype=int), 3, -0.5, 0)
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: rw.walk_2d(10, 10, 2.0, 0), "p"),
+        (lambda: rw.walk_2d(10, -2, 0.5, 0), "steps"),
+        (lambda: rw.lattice_gas_2d(np.ones(5, dtype=int), 3, 0.5, 0), "counts"),
+        (lambda: rw.lattice_gas_2d(-np.ones((3, 3), dtype=int), 3, 0.5, 0), "counts"),
+        (lambda: rw.lattice_gas_2d(np.full((3, 3), 0.5), 3, 0.5, 0), "counts"),
+        (lambda: rw.lattice_gas_2d(np.ones((3, 3), dtype=int), 3, 0.5, 0, bc="fixed"), "bc"),
+        (lambda: rw.lattice_gas_2d(np.ones((3, 3), dtype=int), 3, -0.5, 0), "p"),
+    ],
+)
+def test_2d_reject_bad_input(call, name):
+    with pytest.raises(ValueError, match=f"^{name} must"):
+        call()
 
 
 # --------------------------------------------------------------------------
@@ -612,7 +681,7 @@ def test_2d_reject_bad_input():
 
 
 def test_numpy_fallback_statistics(monkeypatch):
-    monkeypatch.setattr(rw, "HAVE_NUMBA", False)
+    monkeypatch.setattr(_jit, "HAVE_NUMBA", False)
     n, steps, p = 20_000, 60, 0.5
     m = rw.msd(n, steps, p, seed=1)
     t = np.arange(1, steps + 1)
@@ -642,11 +711,46 @@ def test_numpy_fallback_statistics(monkeypatch):
     assert np.all(np.abs(out2[ok2] - mean2[ok2]) < Z_MAX * se2[ok2])
 
 
+def test_every_public_name_imports_from_the_package():
+    import flowkit.randomwalk as package
+
+    for name in package.__all__:
+        assert getattr(rw, name) is getattr(package, name)
+        assert name in dir(rw)
+    from flowkit.randomwalk import lattice_gas, msd, walk  # noqa: F401  (the import paths the notebooks use)
+
+    with pytest.raises(AttributeError, match="no attribute 'walker'"):
+        rw.walker  # noqa: B018
+
+
+def test_closed_forms_load_without_numba():
+    # The closed forms and direct sampling are what homework notebooks call
+    # first; they must not pay numba's import (~125 MiB, ~1 s). Asking for a
+    # stepped walk then loads it.
+    code = (
+        "import sys\n"
+        "from flowkit import randomwalk\n"
+        "from flowkit.randomwalk import exact, sample_final_histogram\n"
+        "D = randomwalk.diffusion_coefficient(0.5, 1.0, 1.0)\n"
+        "x, counts = sample_final_histogram(1000, 20, 0.5, seed=1)\n"
+        "randomwalk.exact_displacement_pmf(10, 0.3); randomwalk.sample_final_displacements(10, 10, 0.5, 1)\n"
+        "randomwalk.gate_flux(10, 5, 0.5, 1.0, 1.0)\n"
+        "assert 'numba' not in sys.modules, 'closed forms imported numba'\n"
+        "randomwalk.walk(10, 10, 0.5, seed=1)\n"
+        "assert 'numba' in sys.modules\n"
+        "print('ok')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "FLOWKIT_DISABLE_NUMBA"}
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "ok"
+
+
 def test_package_runs_with_numba_disabled():
     code = (
         "import numpy as np\n"
         "from flowkit import randomwalk as rw, _jit\n"
-        "assert not _jit.HAVE_NUMBA and not rw.HAVE_NUMBA\n"
+        "assert not _jit.HAVE_NUMBA\n"
         "import sys; assert 'numba' not in sys.modules\n"
         "x = rw.walk(1000, 20, 0.5, 1); m = rw.msd(1000, 20, 0.5, 1)\n"
         "c = rw.lattice_gas(np.full(30, 1000), 20, 0.5, 1, bc='periodic')\n"
@@ -664,26 +768,26 @@ def test_package_runs_with_numba_disabled():
 # --------------------------------------------------------------------------
 
 
+WALKER_FUNCS = ["walk", "msd", "walk_2d", "sample_final_displacements", "sample_final_histogram"]
+
+
+@pytest.mark.parametrize("func", WALKER_FUNCS)
 @pytest.mark.parametrize(
-    "func", [rw.walk, rw.msd, rw.walk_2d, rw.sample_final_displacements, rw.sample_final_histogram]
+    "args, name",
+    [
+        ((10, 10, 1.5, 0), "p"),
+        ((10, 10, -0.1, 0), "p"),
+        ((10, -1, 0.5, 0), "steps"),
+        ((10, 2.5, 0.5, 0), "steps"),
+        ((-3, 10, 0.5, 0), "n_walkers"),
+        ((7.5, 10, 0.5, 0), "n_walkers"),
+        ((10, 10, 0.5, -1), "seed"),
+        ((10, 10, 0.5, "abc"), "seed"),
+    ],
 )
-def test_walker_functions_reject_bad_input(func):
-    with pytest.raises(ValueError, match="p must"):
-        func(10, 10, 1.5, 0)
-    with pytest.raises(ValueError, match="p must"):
-        func(10, 10, -0.1, 0)
-    with pytest.raises(ValueError, match="steps must"):
-        func(10, -1, 0.5, 0)
-    with pytest.raises(ValueError, match="steps must"):
-        func(10, 2.5, 0.5, 0)
-    with pytest.raises(ValueError, match="n_walkers must"):
-        func(-3, 10, 0.5, 0)
-    with pytest.raises(ValueError, match="n_walkers must"):
-        func(7.5, 10, 0.5, 0)
-    with pytest.raises(ValueError, match="seed must"):
-        func(10, 10, 0.5, -1)
-    with pytest.raises(ValueError, match="seed must"):
-        func(10, 10, 0.5, "abc")
+def test_walker_functions_reject_bad_input(func, args, name):
+    with pytest.raises(ValueError, match=f"^{name} must"):
+        getattr(rw, func)(*args)
 
 
 def test_msd_needs_a_walker():
@@ -691,71 +795,60 @@ def test_msd_needs_a_walker():
         rw.msd(0, 10, 0.5, 0)
 
 
-def test_lattice_gas_rejects_bad_input():
-    good = np.full(10, 100)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas([1, -2, 3], 5, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas([1.0, 2.5, 3.0], 5, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas([1.0, np.nan], 5, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas(np.ones((3, 3), dtype=int), 5, 0.5, 0)
-    with pytest.raises(ValueError, match="counts must"):
-        rw.lattice_gas([], 5, 0.5, 0)
-    with pytest.raises(ValueError, match="steps must"):
-        rw.lattice_gas(good, -1, 0.5, 0)
-    with pytest.raises(ValueError, match="steps must"):
-        rw.lattice_gas(good, 3.5, 0.5, 0)
-    with pytest.raises(ValueError, match="p must"):
-        rw.lattice_gas(good, 5, 2.0, 0)
-    with pytest.raises(ValueError, match="bc must"):
-        rw.lattice_gas(good, 5, 0.5, 0, bc="fixed")
-    with pytest.raises(ValueError, match="gate must"):
-        rw.lattice_gas(good, 5, 0.5, 0, gate=9)  # noflux: last gate is 8 | 9
-    with pytest.raises(ValueError, match="gate must"):
-        rw.lattice_gas(good, 5, 0.5, 0, gate=-1)
-    with pytest.raises(ValueError, match="gate must"):
-        rw.lattice_gas(good, 5, 0.5, 0, gate=1.5)
-    with pytest.raises(ValueError, match="seed must"):
-        rw.lattice_gas(good, 5, 0.5, 2.5)
+GOOD_COUNTS = np.full(10, 100)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, name",
+    [
+        (([1, -2, 3], 5, 0.5, 0), {}, "counts"),
+        (([1.0, 2.5, 3.0], 5, 0.5, 0), {}, "counts"),
+        (([1.0, np.nan], 5, 0.5, 0), {}, "counts"),
+        ((np.ones((3, 3), dtype=int), 5, 0.5, 0), {}, "counts"),
+        (([], 5, 0.5, 0), {}, "counts"),
+        ((GOOD_COUNTS, -1, 0.5, 0), {}, "steps"),
+        ((GOOD_COUNTS, 3.5, 0.5, 0), {}, "steps"),
+        ((GOOD_COUNTS, 5, 2.0, 0), {}, "p"),
+        ((GOOD_COUNTS, 5, 0.5, 0), {"bc": "fixed"}, "bc"),
+        ((GOOD_COUNTS, 5, 0.5, 0), {"gate": 9}, "gate"),  # noflux: the last gate is 8 | 9
+        ((GOOD_COUNTS, 5, 0.5, 0), {"gate": -1}, "gate"),
+        ((GOOD_COUNTS, 5, 0.5, 0), {"gate": 1.5}, "gate"),
+        ((GOOD_COUNTS, 5, 0.5, 2.5), {}, "seed"),
+    ],
+)
+def test_lattice_gas_rejects_bad_input(args, kwargs, name):
+    with pytest.raises(ValueError, match=f"^{name} must"):
+        rw.lattice_gas(*args, **kwargs)
+
+
+def test_lattice_gas_accepts_whole_float_counts_and_the_wrap_gate():
     # float counts that are whole numbers are fine; periodic allows the wrap gate.
     assert rw.lattice_gas([1.0, 2.0, 3.0], 5, 0.5, 0).sum() == 6
-    assert rw.lattice_gas(good, 5, 0.5, 0, bc="periodic", gate=9)[1].shape == (5,)
+    assert rw.lattice_gas(GOOD_COUNTS, 5, 0.5, 0, bc="periodic", gate=9)[1].shape == (5,)
 
 
-def test_master_equation_rejects_bad_input():
-    with pytest.raises(ValueError, match="prob must"):
-        rw.master_equation([0.5, -0.1], 3, 0.5)
-    with pytest.raises(ValueError, match="prob must"):
-        rw.master_equation([[0.5, 0.1]], 3, 0.5)
-    with pytest.raises(ValueError, match="steps must"):
-        rw.master_equation([0.5, 0.5], -3, 0.5)
-    with pytest.raises(ValueError, match="p must"):
-        rw.master_equation([0.5, 0.5], 3, 1.01)
-    with pytest.raises(ValueError, match="bc must"):
-        rw.master_equation([0.5, 0.5], 3, 0.5, bc="open")
-
-
-def test_closed_forms_reject_bad_input():
-    with pytest.raises(ValueError, match="p must"):
-        rw.diffusion_coefficient(1.2, 1.0, 1.0)
-    with pytest.raises(ValueError, match="ell must"):
-        rw.diffusion_coefficient(0.5, 0.0, 1.0)
-    with pytest.raises(ValueError, match="tau must"):
-        rw.diffusion_coefficient(0.5, 1.0, -1.0)
-    with pytest.raises(ValueError, match="count_left must"):
-        rw.gate_flux(-1, 0, 0.5, 1.0, 1.0)
-    with pytest.raises(ValueError, match="count_right must"):
-        rw.gate_flux(1, np.inf, 0.5, 1.0, 1.0)
-    with pytest.raises(ValueError, match="p must"):
-        rw.gate_flux(1, 0, -0.5, 1.0, 1.0)
-    with pytest.raises(ValueError, match="tau must"):
-        rw.gate_flux(1, 0, 0.5, 0.0, 1.0)
-    with pytest.raises(ValueError, match="area must"):
-        rw.gate_flux(1, 0, 0.5, 1.0, -2.0)
-    with pytest.raises(ValueError, match="steps must"):
-        rw.exact_displacement_pmf(-1, 0.5)
+@pytest.mark.parametrize(
+    "call, name",
+    [
+        (lambda: rw.master_equation([0.5, -0.1], 3, 0.5), "prob"),
+        (lambda: rw.master_equation([[0.5, 0.1]], 3, 0.5), "prob"),
+        (lambda: rw.master_equation([0.5, 0.5], -3, 0.5), "steps"),
+        (lambda: rw.master_equation([0.5, 0.5], 3, 1.01), "p"),
+        (lambda: rw.master_equation([0.5, 0.5], 3, 0.5, bc="open"), "bc"),
+        (lambda: rw.diffusion_coefficient(1.2, 1.0, 1.0), "p"),
+        (lambda: rw.diffusion_coefficient(0.5, 0.0, 1.0), "ell"),
+        (lambda: rw.diffusion_coefficient(0.5, 1.0, -1.0), "tau"),
+        (lambda: rw.gate_flux(-1, 0, 0.5, 1.0, 1.0), "count_left"),
+        (lambda: rw.gate_flux(1, np.inf, 0.5, 1.0, 1.0), "count_right"),
+        (lambda: rw.gate_flux(1, 0, -0.5, 1.0, 1.0), "p"),
+        (lambda: rw.gate_flux(1, 0, 0.5, 0.0, 1.0), "tau"),
+        (lambda: rw.gate_flux(1, 0, 0.5, 1.0, -2.0), "area"),
+        (lambda: rw.exact_displacement_pmf(-1, 0.5), "steps"),
+    ],
+)
+def test_master_equation_and_closed_forms_reject_bad_input(call, name):
+    with pytest.raises(ValueError, match=f"^{name} must"):
+        call()
 
 
 @needs_numba
@@ -763,7 +856,7 @@ def test_busy_machine_keeps_kernels_on_one_thread(monkeypatch):
     # 1-minute load at or above (cores - 0.5) means no idle core to help.
     cores = os.cpu_count() or 1
     monkeypatch.setattr(os, "getloadavg", lambda: (cores + 3.0, 0.0, 0.0))
-    assert not rw._cores_idle()
-    assert rw._walker_kernel(rw._walk_parallel, rw._walk_serial, 10**9) is rw._walk_serial
+    assert not _jit.cores_idle()
+    assert _jit.pick(walkers._walk_parallel, walkers._walk_serial, 10**9) is walkers._walk_serial
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert rw._cores_idle() == (cores > 1)
+    assert _jit.cores_idle() == (cores > 1)

@@ -1,18 +1,25 @@
 """The shared base of every chapter app: widgets -> update -> physics -> artists.
 
-A chapter app subclasses :class:`SliderApp` and fills in four hooks:
+A chapter app subclasses :class:`SliderApp`, never overrides ``__init__``, and
+fills in these hooks:
 
 ``_controls()``
     Return ``{name: widget}``; the names are the keywords of :meth:`update`.
 ``_build(fig, p)``
     Create axes and artists once (``p`` holds the current control values).
-``_redraw(p)``
+``_redraw(p) -> Drawn``
     Call the physics in :mod:`flowkit`, move the artists in place
     (``set_data``, ``set_ydata``, ``set_offsets``, ``set_array``,
-    ``set_text``), store the key numbers in ``self.values`` and return the
-    readout HTML.
-``_curves()``
-    Return ``{column: 1-D array}`` of what is on screen, for the CSV export.
+    ``set_text``) and return a :class:`Drawn` record: the readout HTML, the key
+    numbers (``app.values``) and the curves on screen (the CSV export). The base
+    class stores it as ``app.drawn``; nothing else is read back from the app.
+
+Declarative class attributes instead of code: ``options`` (keywords that are not
+controls, such as a seed, set as attributes before anything is built),
+``view_control`` / ``view_controls`` (which controls act on which view: the
+others are hidden while it shows) and ``release_only`` (controls that wait for
+the mouse button to be released in a costly view). Expensive results are kept
+with :meth:`SliderApp._memo`, the one cache of an app.
 
 The figure is built once under ``plt.ioff()``, laid out once (constrained
 layout, then frozen) and never rebuilt. :class:`StaticLayer` keeps the
@@ -26,39 +33,98 @@ each update.
 """
 
 import csv
+import html
 import io
 import math
+import numbers
 import os
 import sys
+from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-__all__ = ["SliderApp", "StaticLayer", "nice_upper", "sci", "quantity", "float_slider", "log_slider", "int_slider"]
+__all__ = [
+    "SliderApp",
+    "Drawn",
+    "StaticLayer",
+    "nice_upper",
+    "sci",
+    "quantity",
+    "float_slider",
+    "log_slider",
+    "int_slider",
+]
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What one redraw put on screen: returned by ``_redraw``, stored as ``app.drawn``.
+
+    Attributes
+    ----------
+    readout : str
+        The readout's HTML.
+    values : dict
+        The readout's numbers as floats in SI (or the stated lattice) units: ``app.values``.
+    curves : dict
+        ``{column: 1-D array}`` of the plotted curves, column names with units: the CSV export.
+    """
+
+    readout: str
+    values: dict = field(default_factory=dict)
+    curves: dict = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- formatting
 _SUPERSCRIPT_MINUS = "\u2212"
 
 
-def _announce_canvas_size(canvas):
-    """Put an ipympl canvas's pixel size in its widget state before it is displayed.
+# --------------------------------------------------------------------------- ipympl private state
+#: Private traits of ipympl's ``Canvas`` that flowkit sets, all in :func:`ipympl_private_state`.
+IPYMPL_PRIVATE_TRAITS = ("_size", "_data_url")
 
-    ipympl sets ``_size`` itself only when the canvas is displayed on its own
-    (``_repr_mimebundle_``). Embedded in a box, it stays (0, 0) until the browser
-    says "initialized"; the kernel then sets ``_size`` and sends a "resize"
-    message, and if the browser handles that message before the state update has
-    landed, every view keeps a 0 x 0 canvas and the figure never shows (seen now
-    and then in the browser tests). With the size known from the
-    start, views are created at the right size and a late "resize" is harmless.
+
+def ipympl_private_state(canvas, data_url=False):
+    """Set the private ipympl state an app needs, and fail loudly if ipympl changed it.
+
+    ``_size``: ipympl sets a canvas's pixel size itself only when the canvas is
+    displayed on its own (``_repr_mimebundle_``). Embedded in a box, it stays
+    (0, 0) until the browser says "initialized"; the kernel then sets ``_size``
+    and sends a "resize" message, and if the browser handles that message before
+    the state update has landed, every view keeps a 0 x 0 canvas and the figure
+    never shows (seen now and then in the browser tests). With the size known
+    from the start, views are created at the right size and a late "resize" is
+    harmless. The size is the one the kernel itself sends on "initialized": the
+    figure bbox in CSS pixels.
+
+    ``_data_url`` (with ``data_url=True``): the PNG a static page (exported HTML,
+    the course site) shows in place of the live canvas; ipympl, too, fills it
+    only when the canvas is displayed on its own.
+
+    No public API does either (ipympl 0.9-0.10). If a later ipympl renames these
+    traits, this raises ``RuntimeError`` instead of silently showing nothing, and
+    ``tests/test_apps.py`` fails.
     """
-    # the size the kernel itself sends on "initialized": the figure bbox in CSS pixels
+    import ipympl
+
+    missing = [name for name in IPYMPL_PRIVATE_TRAITS if not canvas.has_trait(name)]
+    if missing:
+        raise RuntimeError(
+            f"ipympl {ipympl.__version__} has no Canvas trait {', '.join(missing)}; flowkit.apps sets them "
+            "(see flowkit.apps._base.ipympl_private_state): pin ipympl or update that function"
+        )
     width, height = canvas.figure.bbox.size
     ratio = getattr(canvas, "device_pixel_ratio", 1.0) or 1.0
     canvas._size = (width / ratio, height / ratio)
+    if data_url:
+        import base64
+
+        buf = io.BytesIO()
+        canvas.figure.savefig(buf, format="png", dpi="figure")
+        canvas._data_url = "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
 def sci(x, digits=3):
@@ -202,146 +268,114 @@ class _one_numba_thread:
 
 
 # --------------------------------------------------------------------------- cached static layer
-class _Background(Artist):
-    """Pastes a saved region of the canvas (the static layer) at the bottom of a draw."""
-
-    def __init__(self):
-        super().__init__()
-        self.region = None
-        self.set_zorder(-1e9)
-
-    def draw(self, renderer):
-        if self.region is not None and self.get_visible():
-            renderer.restore_region(self.region)
-
-
 class StaticLayer:
-    """Draw a figure's static parts once; later draws repaint only what moves.
+    """Draw a figure's static parts once; a slider move repaints only what moves.
 
-    A slider changes lines, markers, images and texts, but rarely the axes,
-    ticks, labels or titles around them -- and those (text glyphs above all)
-    are most of the cost of an Agg draw. This wraps ``figure.draw``:
+    This is matplotlib's documented blitting recipe ("Faster rendering by using
+    blitting"), public API only. A slider changes lines, markers, images, texts
+    and legends, but rarely the axes, ticks, labels or titles around them -- and
+    those (text glyphs above all) are most of the cost of an Agg draw. So:
 
-    * when the static look may have changed (axes limits, scales, visibility,
-      figure size or dpi), or the draw is a ``savefig``/print, it draws the
-      whole figure the normal way; on the app's own canvas it first draws the
-      static parts alone and keeps that region (``copy_from_bbox``);
-    * otherwise it pastes the kept region and draws only the moving artists
-      (lines, images, collections, patches, texts and legends of each axes),
-      which is what blitting does, yet ``canvas.draw()``, ``draw_idle`` and
-      ipympl see an ordinary, complete figure.
+    * every moving artist (the lines, images, collections, patches, texts and
+      legend of each axes) is ``set_animated(True)``: an ordinary draw leaves it
+      out, and changing it does not mark the figure stale;
+    * a ``draw_event`` callback keeps the rendered static layer
+      (``canvas.copy_from_bbox``) after every full draw -- the first one, a
+      resize, a zoom, a new axis limit -- and paints the moving artists on top
+      (``figure.draw_artist``), so a full draw still shows the whole figure;
+    * :meth:`repaint` (what an app calls after a slider move) pastes the kept
+      layer back (``canvas.restore_region``), draws the moving artists and
+      calls ``canvas.blit``, unless the static look may have changed (axes limits,
+      scales, visibility, frame, position, figure size or dpi): then it draws
+      the whole figure.
 
-    Moving artists are drawn above the axes frame (a line may cover a spine
-    by a pixel); legends are redrawn each time, so they stay on top.
+    ``savefig`` is unaffected: matplotlib draws animated artists when saving.
+    Moving artists are drawn above the axes frame (a line may cover a spine by
+    a pixel).
     """
 
     def __init__(self, figure):
         self.figure = figure
-        self.background = _Background()
-        figure.add_artist(self.background)
+        self.canvas = figure.canvas
+        self.background = None
         self.key = None
-        #: False after a matplotlib without the attributes this relies on was seen
+        #: False: every repaint draws the whole figure (for comparison, see bench_apps.py)
         self.enabled = True
         self.full_draws = 0
         self.fast_draws = 0
-        self._draw = figure.draw  # the bound Figure.draw
-        figure.draw = self.draw
-
-    def static_key(self, renderer):
-        fig = self.figure
-        key = [fig.dpi, renderer.width, renderer.height, id(renderer)]
-        for ax in fig.axes:
-            key.append(
-                (
-                    ax.get_visible(),
-                    ax.get_xlim(),
-                    ax.get_ylim(),
-                    ax.get_xscale(),
-                    ax.get_yscale(),
-                    ax.get_position().bounds,
-                )
-            )
-        return tuple(key)
+        self.moving = []
+        for ax in figure.axes:
+            for artist in self._moving(ax):
+                artist.set_animated(True)
+                self.moving.append(artist)
+        self._cid = self.canvas.mpl_connect("draw_event", self._on_draw)
 
     @staticmethod
     def _moving(ax):
         artists = [*ax.lines, *ax.images, *ax.collections, *ax.patches, *ax.texts, *ax.artists]
-        if ax.legend_ is not None:
-            artists.append(ax.legend_)
-        return artists
+        if ax.get_legend() is not None:
+            artists.append(ax.get_legend())
+        return sorted(artists, key=lambda a: a.get_zorder())  # the order Axes.draw uses
 
-    def _set(self, moving_visible, static_visible):
-        """Show/hide the two groups without marking anything stale (no redraw loops)."""
-        for ax in self.figure.axes:
-            if not ax.get_visible():
-                continue
-            for artist in self._moving(ax):
-                artist._flowkit_visible = getattr(artist, "_flowkit_visible", artist._visible)
-                artist._visible = artist._flowkit_visible and moving_visible
-            if not hasattr(ax, "_flowkit_saved"):
-                ax._flowkit_saved = (ax.axison, ax._autotitlepos)
-            axison, autotitlepos = ax._flowkit_saved
-            ax.axison = axison and static_visible
-            for title in (ax.title, ax._left_title, ax._right_title):
-                title._flowkit_visible = getattr(title, "_flowkit_visible", title._visible)
-                title._visible = title._flowkit_visible and static_visible
-            # skip the title placement (it measures every tick label) when titles are hidden
-            ax._autotitlepos = autotitlepos if static_visible else False
-
-    def _restore(self):
-        for ax in self.figure.axes:
-            for artist in [*self._moving(ax), ax.title, ax._left_title, ax._right_title]:
-                if hasattr(artist, "_flowkit_visible"):
-                    artist._visible = artist._flowkit_visible
-                    del artist._flowkit_visible
-            if hasattr(ax, "_flowkit_saved"):
-                ax.axison, ax._autotitlepos = ax._flowkit_saved
-                del ax._flowkit_saved
-
-    def draw(self, renderer):
+    def static_key(self):
+        """What the static layer's look depends on; a new value means a full draw."""
         fig = self.figure
-        canvas = fig.canvas
-        own = (
-            self.enabled
-            and not canvas.is_saving()
-            and hasattr(renderer, "restore_region")
-            and hasattr(canvas, "copy_from_bbox")
-            and getattr(canvas, "renderer", None) is renderer
-        )
-        if not own:
-            self.background._visible = False
-            try:
-                return self._draw(renderer)
-            finally:
-                self.background._visible = True
-        try:
-            key = self.static_key(renderer)
-            self._set(moving_visible=True, static_visible=True)  # probe the private attributes used
-            self._restore()
-        except AttributeError:  # a matplotlib without them: always draw everything
-            self.enabled = False
-            return self.draw(renderer)
-        try:
-            if key != self.key or self.background.region is None:
-                # static parts alone, kept; then the moving parts on top
-                self.background._visible = False
-                self._set(moving_visible=False, static_visible=True)
-                self._draw(renderer)
-                self.background.region = canvas.copy_from_bbox(fig.bbox)
-                self.key = key
-                self.background._visible = True
-                self.full_draws += 1
+        key = [fig.dpi, tuple(self.canvas.get_width_height(physical=True))]
+        for ax in fig.axes:
+            key.append(
+                (
+                    ax.get_visible(),
+                    ax.axison,
+                    ax.get_xlim(),
+                    ax.get_ylim(),
+                    ax.get_xscale(),
+                    ax.get_yscale(),
+                    ax.get_position(original=True).bounds,  # original: no apply_aspect, nothing marked stale
+                )
+            )
+        return tuple(key)
+
+    def _draw_moving(self):
+        # Drawing a legend resizes its frame patch, which marks the axes and the figure stale
+        # (the patch reports to its axes, past the animated legend); nothing on screen changed,
+        # so the flags are put back and no full redraw is asked for.
+        stale = [(a, a.stale) for a in (*self.figure.axes, self.figure)]
+        for artist in self.moving:
+            if artist.axes.get_visible():
+                self.figure.draw_artist(artist)
+        for a, was in stale:
+            a.stale = was
+
+    def _on_draw(self, event):
+        if event is not None and event.canvas is not self.canvas:
+            return
+        if self.canvas.is_saving():  # savefig drew everything itself (at its own dpi)
+            self.background = None
+            return
+        self.background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.key = self.static_key()
+        self._draw_moving()
+        self.full_draws += 1
+
+    def repaint(self, idle=False):
+        """Show the current state of the figure: blit the moving artists, or draw it all.
+
+        With ``idle=True`` a full draw is requested with ``draw_idle`` (an
+        interactive canvas then draws once, when the browser asks for it).
+        """
+        if not self.enabled or self.background is None or self.static_key() != self.key:
+            if idle:
+                self.canvas.draw_idle()
             else:
-                self.fast_draws += 1
-            self._restore()
-            self._set(moving_visible=True, static_visible=False)
-            return self._draw(renderer)
-        finally:
-            self._restore()
-            fig.stale = False
+                self.canvas.draw()
+            return
+        self.canvas.restore_region(self.background)
+        self._draw_moving()
+        self.canvas.blit(self.figure.bbox)
+        self.fast_draws += 1
 
     def invalidate(self):
-        """Force the next draw to redraw the static parts (e.g. after relabelling an axis)."""
+        """Force the next repaint to draw everything (e.g. after relabelling an axis)."""
         self.key = None
 
 
@@ -370,9 +404,22 @@ class SliderApp:
     name = "app"
     #: Figure size in inches at the current style's dpi.
     figsize = (8.0, 3.6)
+    #: Keyword options that are not controls, with their defaults (e.g. ``{"seed": 2024}``).
+    #: Each is checked by :meth:`_check_option` and set as an attribute before ``_build`` runs.
+    options = {}
+    #: Name of the control (a toggle) that picks the view on screen, or None.
+    view_control = None
+    #: ``{view: (control, ...)}``: controls that act on that view only; hidden in the others.
+    view_controls = {}
+    #: ``{view: (control, ...)}``: controls that fire on release only while that view shows
+    #: (``continuous_update=False``: the view is too costly to follow the pointer).
+    release_only = {}
 
     def __init__(self, **initial):
+        for key, default in self.options.items():
+            setattr(self, key, self._check_option(key, initial.pop(key, default)))
         self.values = {}
+        self.drawn = None
         self.controls = dict(self._controls())
         self._check_names(initial)
         self._silent = True
@@ -404,8 +451,9 @@ class SliderApp:
                     setattr(canvas, attr, val)
                 except Exception:  # older ipympl: cosmetic only
                     pass
-            _announce_canvas_size(canvas)
+            ipympl_private_state(canvas)
         self._build(self.figure, self.params)
+        self._apply_view()
         self._redraw_into_readout()
         # Lay the figure out once (constrained layout), then freeze the axes in
         # place: re-running the layout engine on every redraw doubles its cost.
@@ -420,6 +468,9 @@ class SliderApp:
             ax.set_visible(visible)
         self.layers = StaticLayer(self.figure)
         self._show_figure()
+        if self.view_control is not None:
+            # before _on_control: the controls of the new view are set up before it is drawn
+            self.controls[self.view_control].observe(self._apply_view, names="value")
         for widget in self.controls.values():
             widget.observe(self._on_control, names="value")
 
@@ -433,11 +484,15 @@ class SliderApp:
     def _redraw(self, p):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _curves(self):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _check_option(self, name, value):
+        """Check one of :attr:`options` and return the value to keep (override to validate)."""
+        return value
 
     def _memo(self, key, compute, size=32):
-        """``compute()`` cached under ``key``: a panel whose inputs did not move is not recomputed."""
+        """``compute()`` cached under ``key``: a panel whose inputs did not move is not recomputed.
+
+        The one cache of an app (keys are tuples that start with the panel's name).
+        """
         cache = self.__dict__.setdefault("_memo_cache", {})
         if key not in cache:
             if len(cache) >= size:
@@ -475,13 +530,19 @@ class SliderApp:
         self._refresh()
         return self
 
-    def export_csv(self, path=None):
+    @property
+    def curves(self):
+        """``{column: 1-D array}`` of the curves on screen (what the CSV export writes)."""
+        return self.drawn.curves
+
+    def export_csv(self, path=None, overwrite=False):
         """The plotted curves as CSV text (header row with units, one column per curve).
 
         Columns of different lengths are padded with empty cells. When ``path``
-        is given the text is also written there.
+        is given the text is also written there; an existing file is never replaced
+        unless ``overwrite=True`` (``FileExistsError`` names it otherwise).
         """
-        curves = self._curves()
+        curves = self.curves
         columns = [np.atleast_1d(np.asarray(v)).ravel() for v in curves.values()]
         length = max(len(c) for c in columns)
         buf = io.StringIO()
@@ -491,9 +552,35 @@ class SliderApp:
             writer.writerow([repr(float(c[i])) if i < len(c) else "" for c in columns])
         text = buf.getvalue()
         if path is not None:
-            with open(path, "w", encoding="utf-8", newline="") as fh:
+            if not isinstance(path, (str, os.PathLike)):
+                raise TypeError(f"path must be a file name (str or os.PathLike); got {path!r}")
+            if not isinstance(overwrite, bool):
+                raise TypeError(f"overwrite must be True or False; got {overwrite!r}")
+            # "x" creates the file and fails if it exists: no check-then-write race
+            with open(path, "w" if overwrite else "x", encoding="utf-8", newline="") as fh:
                 fh.write(text)
         return text
+
+    def save_csv(self, directory=None):
+        """Write the curves to a new file ``<name>_curves_NNN.csv`` and return its absolute path.
+
+        ``NNN`` is the first number whose file does not exist yet in ``directory``
+        (default: the working directory), so no file is ever replaced: not the
+        student's own, not an earlier export. This is what the "Export CSV" button does.
+        """
+        directory = os.getcwd() if directory is None else os.fspath(directory)
+        if not os.path.isdir(directory):
+            raise FileNotFoundError(f"directory must be an existing folder; got {directory!r}")
+        text = self.export_csv()
+        for number in range(1, 100_000):
+            path = os.path.abspath(os.path.join(directory, f"{self.name}_curves_{number:03d}.csv"))
+            try:
+                with open(path, "x", encoding="utf-8", newline="") as fh:  # "x": never an existing file
+                    fh.write(text)
+            except FileExistsError:
+                continue
+            return path
+        raise FileExistsError(f"{directory!r} already holds 99,999 exports of {self.name}; clear some out")
 
     def close(self):
         """Release the figure (pyplot keeps a reference to every open figure)."""
@@ -507,6 +594,13 @@ class SliderApp:
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs):
+        # --- course website hook (site helper): while site/build.py executes the chapters it sets
+        # FLOWKIT_STATIC_SITE=1, and the app shows pre-rendered frames instead (flowkit/apps/_static.py).
+        if os.environ.get("FLOWKIT_STATIC_SITE") == "1":
+            from ._static import static_mimebundle
+
+            return static_mimebundle(self, **kwargs)
+        # --- end of the course website hook
         return self.widget._repr_mimebundle_(**kwargs)
 
     def show(self):
@@ -528,12 +622,14 @@ class SliderApp:
     def _set_control(self, key, value):
         widget = self.controls[key]
         span = control_range(widget)
-        if span is not None and not isinstance(value, (bool, np.bool_)):
+        if span is not None:
             low, high = span
-            try:
-                v = float(value)
-            except (TypeError, ValueError):
-                raise ValueError(f"{key} must be a number in [{low:g}, {high:g}]; got {value!r}") from None
+            # True is not 1.0 and "0.5" is not 0.5: a slider takes real numbers only
+            if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{key} must be a number in [{low:g}, {high:g}]; got {value!r}")
+            v = float(value)
+            if not math.isfinite(v):
+                raise ValueError(f"{key} must be a finite number in [{low:g}, {high:g}]; got {value!r}")
             # Relative slack: a log slider's ends are 10**min, which round-trips inexactly.
             tol = 1e-9 * max(abs(low), abs(high), 1e-300)
             if not (low - tol <= v <= high + tol):
@@ -554,9 +650,28 @@ class SliderApp:
         if not self._silent:
             self._refresh()
 
+    def _apply_view(self, _change=None):
+        """Show the controls of the view on screen (hide the others'), and set which wait for release."""
+        if self.view_control is None:
+            return
+        view = self.controls[self.view_control].value
+        own = {name for names in self.view_controls.values() for name in names}
+        shown = set(self.view_controls.get(view, ()))
+        slow = set(self.release_only.get(view, ()))
+        for name, widget in self.controls.items():
+            if name in own:
+                widget.layout.display = None if name in shown else "none"
+            if hasattr(widget, "continuous_update"):
+                widget.continuous_update = name not in slow
+
     def _redraw_into_readout(self):
         with _one_numba_thread():
-            self.readout.value = self._redraw(self.params)
+            drawn = self._redraw(self.params)
+        if not isinstance(drawn, Drawn):
+            raise TypeError(f"{type(self).__name__}._redraw must return a Drawn record; got {type(drawn).__name__}")
+        self.drawn = drawn
+        self.values = drawn.values
+        self.readout.value = drawn.readout
 
     def _refresh(self):
         self._redraw_into_readout()
@@ -566,32 +681,33 @@ class SliderApp:
         if self._image is not None:
             self._image.value = self._png()
         elif self._interactive:
-            self.figure.canvas.draw_idle()
+            self.layers.repaint(idle=True)
         # else: a headless Agg figure that nobody displays; it is drawn when
-        # someone asks (savefig, canvas.draw), not on every update.
+        # someone asks (savefig, canvas.draw, layers.repaint), not on every update.
 
     def _png(self):
-        # Draw on the app's own Agg canvas (the static layer makes that cheap) and
+        # Repaint the app's own Agg canvas (the static layer makes that cheap) and
         # encode its buffer; savefig would always redraw everything.
         buf = io.BytesIO()
         canvas = self.figure.canvas
         if isinstance(canvas, FigureCanvasAgg):
             from PIL import Image  # a matplotlib dependency
 
-            canvas.draw()
+            self.layers.repaint()
             Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
         else:  # pragma: no cover - other non-widget canvases
             self.figure.savefig(buf, format="png")
         return buf.getvalue()
 
     def _export_clicked(self, _button=None):
-        path = os.path.join(os.getcwd(), f"{self.name}_curves.csv")
         try:
-            self.export_csv(path)
+            path = self.save_csv()
         except OSError as err:  # read-only directory: say so instead of failing silently
-            self.status.value = f"<span style='color:#D55E00'>could not write {path}: {err}</span>"
+            self.status.value = (
+                f"<span style='color:#D55E00'>could not write a CSV file: {html.escape(str(err))}</span>"
+            )
         else:
-            self.status.value = f"wrote <code>{os.path.basename(path)}</code>"
+            self.status.value = f"wrote <code>{html.escape(path)}</code>"
 
     def _layout(self):
         if self._canvas_is_widget:
@@ -600,7 +716,9 @@ class SliderApp:
             self._image = widgets.Image(value=self._png(), format="png", layout=widgets.Layout(max_width="100%"))
             figure_view = self._image
         export = widgets.Button(
-            description="Export CSV", icon="download", tooltip=f"write {self.name}_curves.csv in the working directory"
+            description="Export CSV",
+            icon="download",
+            tooltip=f"write the curves to a new file {self.name}_curves_NNN.csv in the working directory",
         )
         export.on_click(self._export_clicked)
         buttons = widgets.HBox([export, *self._extra_buttons(), self.status])

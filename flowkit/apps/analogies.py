@@ -30,7 +30,7 @@ from scipy.constants import m_e as ELECTRON_MASS
 
 from .. import analogies, diffusion, style
 from .. import flux as fluxmod
-from ._base import SliderApp, log_slider, quantity
+from ._base import Drawn, SliderApp, log_slider, quantity
 
 __all__ = ["AnalogiesApp", "analogies_app"]
 
@@ -47,7 +47,8 @@ class AnalogiesApp(SliderApp):
     ``nu``
         Kinematic viscosity, m^2/s (log, 1e-7 to 1e-5; water 1e-6).
     ``D``
-        Diffusion coefficient of the ink, m^2/s (log, 1e-7 to 1e-5).
+        Diffusion coefficient of the ink, m^2/s (log, 1e-10 to 1e-5; a small molecule
+        in water 1e-9: the default, so the Schmidt number nu / D starts at 1e3).
     ``t``
         Time since the wall started / the ink was let in, s (log, 0.1 to 100).
     ``T``
@@ -57,6 +58,8 @@ class AnalogiesApp(SliderApp):
     """
 
     name = "analogies"
+    view_control = "view"
+    view_controls = {"momentum vs ink": ("nu", "D", "t"), "Fermi effusion": ("T", "n")}
     figsize = (8.4, 3.6)
     gap = 10 * _MM  # m
     cells = 51
@@ -72,7 +75,8 @@ class AnalogiesApp(SliderApp):
                 style={"button_width": "11em"},
             ),
             "nu": log_slider("viscosity ν (m²/s)", 1e-6, 1e-7, 1e-5),
-            "D": log_slider("ink D (m²/s)", 1e-6, 1e-7, 1e-5),
+            # a solute in water (~1e-9 m^2/s) next to water's viscosity: Schmidt number ~1e3 by default
+            "D": log_slider("ink D (m²/s)", 1e-9, 1e-10, 1e-5),
             "t": log_slider("time t (s)", 10.0, 0.1, 100.0),
             "T": log_slider("electron T (K)", 300.0, 10.0, 1e7),
             "n": log_slider("electron n (m⁻³)", 8.5e28, 1e24, 1e29),
@@ -87,9 +91,7 @@ class AnalogiesApp(SliderApp):
         """c/c0 from :func:`flowkit.diffusion.ftcs`; returns (c, steps, dt)."""
         y = self.grid()
         dx = y[1] - y[0]
-        dt_max = diffusion.stable_dt(D, dx)
-        steps = max(int(np.ceil(t / dt_max)), 1)
-        dt = t / steps
+        steps, dt = diffusion.ftcs_steps(t, D, dx)
         c0 = np.zeros(self.cells)
         c0[0] = 1.0  # held at c0 (bc="fixed" keeps both end values)
         return diffusion.ftcs(c0, D, dx, dt, steps, bc="fixed"), steps, dt
@@ -145,49 +147,49 @@ class AnalogiesApp(SliderApp):
         nu, D, t = p["nu"], p["D"], p["t"]
         y = self.grid()
         y_mm = y / _MM
-        self.y = y
         # each panel is recomputed only when its own inputs move (memo keyed on them)
-        self.u_exact_U, (y_num, self.u_num_U) = self._memo(
+        u_exact_U, (y_num, u_num_U) = self._memo(
             ("couette", nu, t),
             lambda: (
                 analogies.couette_startup(y, t, 1.0, nu, h=self.gap),
                 analogies.couette_startup_numerical(t, 1.0, nu, h=self.gap, cells=self.cells, steps=self.cn_steps),
             ),
         )
-        self.c_exact_c0, (self.c_num_c0, steps, dt) = self._memo(
+        c_exact_c0, (c_num_c0, steps, dt) = self._memo(
             ("ink", D, t), lambda: (analogies.couette_startup(y, t, 1.0, D, h=self.gap), self.ink_numerical(D, t))
         )
-        self.u_exact.set_data(y_mm, self.u_exact_U)
-        self.u_num.set_data(y_num / _MM, self.u_num_U)
-        self.c_exact.set_data(y_mm, self.c_exact_c0)
-        self.c_num.set_data(y_mm, self.c_num_c0)
+        self.u_exact.set_data(y_mm, u_exact_U)
+        self.u_num.set_data(y_num / _MM, u_num_U)
+        self.c_exact.set_data(y_mm, c_exact_c0)
+        self.c_num.set_data(y_mm, c_num_c0)
 
         n, T = p["n"], p["T"]
-        self.T_curve = self._T_grid
-        self.cold_ratio, self.hot_ratio, _ = self._memo(("effusion", n), lambda: self.effusion_ratios(n, self._T_grid))
+        cold_ratio, hot_ratio, _ = self._memo(("effusion", n), lambda: self.effusion_ratios(n, self._T_grid))
         cold_now, hot_now, flux_now = self.effusion_ratios(n, T)
         T_F = float(analogies.fermi_energy(n, ELECTRON_MASS)) / K_B
-        self.cold_line.set_data(self._T_grid, self.cold_ratio)
-        self.hot_line.set_data(self._T_grid, self.hot_ratio)
+        self.cold_line.set_data(self._T_grid, cold_ratio)
+        self.hot_line.set_data(self._T_grid, hot_ratio)
         self.cold_marker.set_data([T], [cold_now])
         self.hot_marker.set_data([T], [hot_now])
         self.TF_line.set_xdata([T_F, T_F])
 
-        self.values = {
-            "couette_mid": float(np.interp(0.5 * self.gap, y_num, self.u_num_U)),
-            "ink_mid": float(np.interp(0.5 * self.gap, y, self.c_num_c0)),
+        v = {
+            "couette_mid": float(np.interp(0.5 * self.gap, y_num, u_num_U)),
+            "ink_mid": float(np.interp(0.5 * self.gap, y, c_num_c0)),
             "effusion_flux": float(flux_now),
             "ratio_to_cold": float(cold_now),
             "ratio_to_maxwell": float(hot_now),
             "T_F": T_F,
+            "ink_steps": float(steps),
+            "schmidt": nu / D,
         }
-        v = self.values
-        return "<br>".join(
+        readout = "<br>".join(
             [
                 quantity("mid-gap u/U", v["couette_mid"])
                 + " (ν) &nbsp; "
                 + quantity("mid-gap c/c₀", v["ink_mid"])
-                + f" (D; {steps} explicit steps)",
+                + f" (D; {steps} explicit steps) &nbsp; "
+                + quantity("Schmidt number Sc = ν/D", nu / D),
                 quantity("effusion flux", v["effusion_flux"], "m⁻² s⁻¹")
                 + " &nbsp; "
                 + quantity("÷ cold (3/16) n v_F", v["ratio_to_cold"])
@@ -198,17 +200,17 @@ class AnalogiesApp(SliderApp):
             ]
         )
 
-    def _curves(self):
-        return {
-            "y_m": self.y,
-            "u_over_U_exact": self.u_exact_U,
-            "u_over_U_numerical": self.u_num_U,
-            "c_over_c0_exact": self.c_exact_c0,
-            "c_over_c0_numerical": self.c_num_c0,
-            "T_K": self.T_curve,
-            "flux_over_cold_fermi": self.cold_ratio,
-            "flux_over_maxwell": self.hot_ratio,
+        curves = {
+            "y_m": y,
+            "u_over_U_exact": u_exact_U,
+            "u_over_U_numerical": u_num_U,
+            "c_over_c0_exact": c_exact_c0,
+            "c_over_c0_numerical": c_num_c0,
+            "T_K": self._T_grid,
+            "flux_over_cold_fermi": cold_ratio,
+            "flux_over_maxwell": hot_ratio,
         }
+        return Drawn(readout, v, curves)
 
 
 def analogies_app(**initial):

@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import applications as phys
 from .. import style
-from ._base import SliderApp, float_slider, log_slider, quantity, sci
+from ._base import Drawn, SliderApp, float_slider, log_slider, quantity, sci
 
 __all__ = ["ApplicationsApp", "applications_app"]
 
@@ -39,6 +39,8 @@ _CM3 = 1e6  # m^-3 per cm^-3
 _KMS = 1e3  # m/s per km/s
 _UM = 1e-6  # m per µm
 _NPA = 1e-9  # Pa per nPa
+#: Geostationary orbit radius in Earth radii: 42 164 km / 6 371 km (mean Earth radius) = 6.62.
+GEOSTATIONARY_RE = 42_164.0 / 6_371.0
 
 
 def _power_of_ten(log10_value, digits=3):
@@ -74,6 +76,12 @@ class ApplicationsApp(SliderApp):
     """
 
     name = "applications"
+    view_control = "view"
+    view_controls = {
+        "solar wind": ("n_cm3", "v_kms"),
+        "coffee ring": ("t_frac",),
+        "nodal flow": ("U_um_s", "L_um", "D"),
+    }
     figsize = (8.4, 3.6)
     _n_grid_cm3 = np.logspace(np.log10(0.5), 2.0, 150)
     _t_grid = np.linspace(0.0, 1.0, 201)
@@ -104,6 +112,13 @@ class ApplicationsApp(SliderApp):
         ax = self.ax_sw = fig.add_subplot(gs[:], label="solar wind")
         (self.sw_line,) = ax.semilogx([], [], color=c[0], label="stand-off at this speed")
         (self.sw_marker,) = ax.semilogx([], [], "o", color=c[3])
+        ax.axhline(
+            GEOSTATIONARY_RE,
+            color="0.4",
+            lw=style.lw(0.67),
+            ls="--",
+            label=f"geostationary orbit ({GEOSTATIONARY_RE:.1f} R_E)",
+        )
         ax.set_xlim(self._n_grid_cm3[0], self._n_grid_cm3[-1])
         ax.set_ylim(4.0, 20.0)
         ax.set_xlabel("solar-wind density n (cm⁻³)")
@@ -121,10 +136,11 @@ class ApplicationsApp(SliderApp):
 
         ax = self.ax_vel = fig.add_subplot(gs[1], label="flow in drop")
         (self.flux_line,) = ax.semilogy([], [], "--", color=c[1], label="evaporation J/J(0)")
-        (self.vel_line,) = ax.semilogy([], [], color=c[0], label="outward flow v t_f/R")
+        (self.vel_line,) = ax.semilogy([], [], color=c[0], label="outward flow v t_f/R_d")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(1e-2, 1e2)
-        ax.set_xlabel("r / R")
+        ax.set_xlabel("r / R_d")
+        ax.set_ylabel("J / J(0)  and  v t_f / R_d")
         ax.legend(loc="upper left", fontsize="small")
 
         ax = self.ax_pe = fig.add_subplot(gs[0], label="nodal")
@@ -138,12 +154,12 @@ class ApplicationsApp(SliderApp):
         ax.legend(loc="upper right", fontsize="small")
 
         ax = self.ax_prof = fig.add_subplot(gs[1], label="nodal profile")
-        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady c(x) / ⟨c⟩")
+        (self.prof_line,) = ax.semilogy([], [], color=c[0], label="steady n(x) / ⟨n⟩")
         ax.axhline(1.0, color="0.4", lw=style.lw(0.67), ls=":", label="uniform (Pe → 0)")
         ax.set_xlim(0.0, 1.0)
         ax.set_ylim(self._profile_floor, 10.0)
         ax.set_xlabel("x / L (the flow goes to 0)")
-        ax.set_ylabel("c / ⟨c⟩")
+        ax.set_ylabel("n / ⟨n⟩")
         ax.legend(loc="upper right", fontsize="small")
 
     def _redraw(self, p):
@@ -155,53 +171,50 @@ class ApplicationsApp(SliderApp):
         self.ax_prof.set_visible(view == "nodal flow")
 
         n, v = p["n_cm3"] * _CM3, p["v_kms"] * _KMS
-        self.sw_n_cm3 = self._n_grid_cm3
-        self.sw_standoff = phys.magnetopause_standoff(self._n_grid_cm3 * _CM3, v)
+        sw_standoff = phys.magnetopause_standoff(self._n_grid_cm3 * _CM3, v)
         standoff = float(phys.magnetopause_standoff(n, v))
         pressure = float(phys.solar_wind_pressure(n, v))
-        self.sw_line.set_data(self.sw_n_cm3, self.sw_standoff)
+        self.sw_line.set_data(self._n_grid_cm3, sw_standoff)
         self.sw_marker.set_data([p["n_cm3"]], [standoff])
 
         tf = p["t_frac"]
-        self.t_frac_curve = self._t_grid
-        self.deposit_curve = phys.coffee_ring_deposit(self._t_grid, 1.0)
+        deposit_curve = phys.coffee_ring_deposit(self._t_grid, 1.0)
         deposit = float(phys.coffee_ring_deposit(tf, 1.0))
-        self.r_over_R = self._r_grid
-        self.flux_profile = phys.coffee_ring_flux(self._r_grid, 1.0)
-        self.velocity_profile = phys.coffee_ring_velocity(self._r_grid, 1.0, tf, 1.0)  # R = t_f = 1: v t_f / R
-        self.dep_line.set_data(self._t_grid, self.deposit_curve)
+        flux_profile = phys.coffee_ring_flux(self._r_grid, 1.0)
+        velocity_profile = phys.coffee_ring_velocity(self._r_grid, 1.0, tf, 1.0)  # R = t_f = 1: v t_f / R
+        self.dep_line.set_data(self._t_grid, deposit_curve)
         self.dep_marker.set_data([tf], [deposit])
-        self.flux_line.set_data(self._r_grid, self.flux_profile)
-        self.vel_line.set_data(self._r_grid[1:], self.velocity_profile[1:])  # v(0) = 0: off a log axis
+        self.flux_line.set_data(self._r_grid, flux_profile)
+        self.vel_line.set_data(self._r_grid[1:], velocity_profile[1:])  # v(0) = 0: off a log axis
 
         U, L, D = p["U_um_s"] * _UM, p["L_um"] * _UM, p["D"]
-        self.D_curve = self._D_grid
-        self.peclet_curve = phys.nodal_peclet(U, L, self._D_grid)
+        peclet_curve = phys.nodal_peclet(U, L, self._D_grid)
         peclet = float(phys.nodal_peclet(U, L, D))
-        self.pe_line.set_data(self._D_grid, self.peclet_curve)
+        self.pe_line.set_data(self._D_grid, peclet_curve)
         self.pe_marker.set_data([D], [peclet])
-        self.x_over_L = self._x_grid
-        self.nodal_concentration = phys.nodal_profile(self._x_grid * L, U, L, D)
-        self.prof_line.set_data(self._x_grid, self.nodal_concentration)
+        nodal_concentration = phys.nodal_profile(self._x_grid * L, U, L, D)
+        self.prof_line.set_data(self._x_grid, nodal_concentration)
         # the top of the log axis is 10, 1e4 or 1e7 (steps of three decades), so dragging D
         # across its five decades repaints the frame (ticks, labels) only twice
-        decades = math.log10(1.5 * float(self.nodal_concentration[0])) - 1.0
+        decades = math.log10(1.5 * float(nodal_concentration[0])) - 1.0
         top = 10.0 ** (1 + 3 * max(0, math.ceil(decades / 3.0)))
         self.ax_prof.set_ylim(self._profile_floor, top)
         # c(0) / c(L) = exp(Pe) overflows a float beyond Pe ~ 709: keep its logarithm
         log10_ratio = peclet / math.log(10.0)
 
-        self.values = {
+        values = {
             "standoff_RE": standoff,
+            "inside_geostationary": float(standoff < GEOSTATIONARY_RE),
             "pressure_nPa": pressure / _NPA,
             "deposit_fraction": deposit,
             "peclet": peclet,
             "log10_left_right_ratio": log10_ratio,
         }
         winner = "flow wins: carriers pile up on the left" if peclet > 1 else "diffusion wins: no left-right bias"
-        return "<br>".join(
+        readout = "<br>".join(
             [
                 quantity("stand-off", standoff, "R_E")
+                + (" (inside geostationary orbit!)" if standoff < GEOSTATIONARY_RE else "")
                 + " &nbsp; "
                 + quantity("wind pressure n m_p v²", pressure / _NPA, "nPa"),
                 quantity("solute at the rim", deposit) + f" at t/t_f = {tf:.2f}",
@@ -212,20 +225,20 @@ class ApplicationsApp(SliderApp):
             ]
         )
 
-    def _curves(self):
-        return {
-            "n_cm3": self.sw_n_cm3,
-            "standoff_RE": self.sw_standoff,
-            "t_over_tf": self.t_frac_curve,
-            "deposit_fraction": self.deposit_curve,
-            "r_over_R": self.r_over_R,
-            "evaporation_flux_over_J0": self.flux_profile,
-            "velocity_times_tf_over_R": self.velocity_profile,
-            "D_m2_s": self.D_curve,
-            "peclet": self.peclet_curve,
-            "x_over_L": self.x_over_L,
-            "concentration_over_mean": self.nodal_concentration,
+        curves = {
+            "n_cm3": self._n_grid_cm3,
+            "standoff_RE": sw_standoff,
+            "t_over_tf": self._t_grid,
+            "deposit_fraction": deposit_curve,
+            "r_over_R": self._r_grid,
+            "evaporation_flux_over_J0": flux_profile,
+            "velocity_times_tf_over_R": velocity_profile,
+            "D_m2_s": self._D_grid,
+            "peclet": peclet_curve,
+            "x_over_L": self._x_grid,
+            "concentration_over_mean": nodal_concentration,
         }
+        return Drawn(readout, values, curves)
 
 
 def applications_app(**initial):

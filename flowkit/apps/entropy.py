@@ -37,7 +37,7 @@ from scipy.constants import Boltzmann as K_B
 from scipy.constants import electron_volt as EV
 
 from .. import style, thermo
-from ._base import SliderApp, float_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, log_slider, nice_upper, quantity
 
 __all__ = ["EntropyApp", "entropy_app"]
 
@@ -79,6 +79,11 @@ class EntropyApp(SliderApp):
     """
 
     name = "entropy"
+    view_control = "view"
+    view_controls = {
+        "reservoirs": ("split", "V_ratio", "conductance", "t_window"),
+        "Onsager": ("L11", "L12", "L21", "L22"),
+    }
     figsize = (8.0, 5.2)
     n_total = 1e20
     volume_total = 2e-3  # m^3
@@ -129,22 +134,10 @@ class EntropyApp(SliderApp):
         return min(mus) / EV, max(mus) / EV
 
     def max_entropy_gain(self, split, V_ratio):
-        """S_eq - S(0) in J/K: the most entropy the valve can make from this start.
-
-        S_eq is the total Sackur-Tetrode entropy at equal densities (N1/V1 = N2/V2),
-        the split of largest entropy.
-        """
+        """S_eq - S(0) in J/K: the most entropy the valve can make from this start
+        (:func:`flowkit.thermo.max_entropy_gain`)."""
         V1, V2 = self.volumes(V_ratio)
-        N1, N2 = split * self.n_total, (1.0 - split) * self.n_total
-        N1_eq = self.n_total * V1 / self.volume_total
-        st = thermo.sackur_tetrode
-        m = thermo.HELIUM_MASS
-        return (
-            st(N1_eq, V1, self.T, m)
-            + st(self.n_total - N1_eq, V2, self.T, m)
-            - st(N1, V1, self.T, m)
-            - st(N2, V2, self.T, m)
-        )
+        return thermo.max_entropy_gain(split * self.n_total, (1.0 - split) * self.n_total, V1, V2)
 
     def onsager_matrix(self, p):
         """L / L0 from the four sliders, as a 2 x 2 array."""
@@ -202,48 +195,48 @@ class EntropyApp(SliderApp):
         self.ax_L.set_visible(onsager)
 
         r = self.reservoirs(p["split"], p["V_ratio"], p["conductance"], p["t_window"])
-        self.res = r
-        self.mu1_eV = r.mu1 / EV
-        self.mu2_eV = r.mu2 / EV
-        self.dS_kB = (r.S - r.S[0]) / K_B
-        self.dS_max_kB = self.max_entropy_gain(p["split"], p["V_ratio"]) / K_B
-        # Already at equal densities there is no gain to make (what is left is round-off of
-        # two ~1e21 k_B totals): show a flat zero line and say so.
-        at_equilibrium = self.dS_max_kB <= 1e-9 * self.n_total
-        self.S_fraction = np.zeros_like(self.dS_kB) if at_equilibrium else self.dS_kB / self.dS_max_kB
+        mu1_eV = r.mu1 / EV
+        mu2_eV = r.mu2 / EV
+        dS_kB = (r.S - r.S[0]) / K_B
+        dS_max_kB = float(self.max_entropy_gain(p["split"], p["V_ratio"])) / K_B
+        # Already at equal densities there is no gain to make (what S(t) - S(0) shows is
+        # round-off of two ~1e21 k_B totals): show a flat zero line and say so.
+        at_equilibrium = dS_max_kB <= 1e-9 * self.n_total
+        S_fraction = np.zeros_like(dS_kB) if at_equilibrium else dS_kB / dS_max_kB
         self.N1_line.set_data(r.t, r.N1)
         self.N2_line.set_data(r.t, r.N2)
-        self.mu1_line.set_data(r.t, self.mu1_eV)
-        self.mu2_line.set_data(r.t, self.mu2_eV)
-        self.S_line.set_data(r.t, self.S_fraction)
+        self.mu1_line.set_data(r.t, mu1_eV)
+        self.mu2_line.set_data(r.t, mu2_eV)
+        self.S_line.set_data(r.t, S_fraction)
         if at_equilibrium:
             self.S_note.set_text("equal densities: no entropy to gain")
         else:
-            mantissa, exponent = f"{self.dS_max_kB:.2e}".split("e")
+            mantissa, exponent = f"{dS_max_kB:.2e}".split("e")
             self.S_note.set_text(rf"$\Delta S_\mathrm{{max}} = {mantissa}\times10^{{{int(exponent)}}}\,k_B$")
         self.ax_N.set_xlim(0.0, p["t_window"])
         self.ax_mu.set_ylim(*_snapped_limits(*self.mu_range_eV(p["V_ratio"])))
 
         L = self.onsager_matrix(p)
         X = self.forces()
-        self.sigma_T = thermo.entropy_production(L, X, 1.0)  # sigma * T with T = 1: X.L.X
-        self.sigma_line.set_data(np.degrees(self._theta), self.sigma_T)
-        self.sigma_neg.set_data(np.degrees(self._theta), np.where(self.sigma_T < 0, self.sigma_T, np.nan))
+        sigma_T = thermo.entropy_production(L, X, 1.0)  # sigma * T with T = 1: X.L.X
+        self.sigma_line.set_data(np.degrees(self._theta), sigma_T)
+        self.sigma_neg.set_data(np.degrees(self._theta), np.where(sigma_T < 0, sigma_T, np.nan))
         try:
             thermo.validate_onsager(L)
         except ValueError as err:
-            self.onsager_ok, self.onsager_message = False, str(err)
+            onsager_ok, onsager_message = False, str(err)
         else:
-            self.onsager_ok, self.onsager_message = True, "L is symmetric and positive semidefinite"
+            onsager_ok, onsager_message = True, "L is symmetric and positive semidefinite"
 
-        self.values = {
+        v = {
             "N1_end": float(r.N1[-1]),
             "N2_end": float(r.N2[-1]),
-            "delta_mu_end_eV": float(self.mu1_eV[-1] - self.mu2_eV[-1]),
-            "delta_S_end_kB": float(self.dS_kB[-1]),
-            "sigma_T_min": float(self.sigma_T.min()),
+            "delta_mu_end_eV": float(mu1_eV[-1] - mu2_eV[-1]),
+            "delta_S_end_kB": float(dS_kB[-1]),
+            "delta_S_max_kB": dS_max_kB,
+            "sigma_T_min": float(sigma_T.min()),
+            "onsager_ok": float(onsager_ok),
         }
-        v = self.values
         lines = [
             quantity("at the end: N₁", v["N1_end"])
             + " &nbsp; "
@@ -253,26 +246,23 @@ class EntropyApp(SliderApp):
             + " &nbsp; "
             + quantity("ΔS", v["delta_S_end_kB"], "k_B"),
         ]
-        msg = html.escape(self.onsager_message)
-        if self.onsager_ok:
+        msg = html.escape(onsager_message)
+        if onsager_ok:
             lines.append(f"<b>Onsager</b>: {msg}; " + quantity("min σT", v["sigma_T_min"], "L₀X²"))
         else:
             lines.append(f"<span class='flowkit-warning' style='color:{_WARN}'><b>unphysical L</b>: {msg}</span>")
-        return "<br>".join(lines)
-
-    def _curves(self):
-        r = self.res
-        return {
+        curves = {
             "t_s": r.t,
             "N1": r.N1,
             "N2": r.N2,
-            "mu1_eV": self.mu1_eV,
-            "mu2_eV": self.mu2_eV,
-            "delta_S_over_kB": self.dS_kB,
-            "delta_S_over_max_gain": self.S_fraction,
+            "mu1_eV": mu1_eV,
+            "mu2_eV": mu2_eV,
+            "delta_S_over_kB": dS_kB,
+            "delta_S_over_max_gain": S_fraction,
             "theta_deg": np.degrees(self._theta),
-            "sigma_T_L0X2": self.sigma_T,
+            "sigma_T_L0X2": sigma_T,
         }
+        return Drawn("<br>".join(lines), v, curves)
 
 
 def entropy_app(**initial):

@@ -38,7 +38,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import diffusion, fick, style
 from .._jit import HAVE_NUMBA
-from ._base import SliderApp, _one_numba_thread, float_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, _one_numba_thread, float_slider, log_slider, nice_upper, quantity
 
 __all__ = ["FickApp", "fick_app"]
 
@@ -46,31 +46,6 @@ _UM = 1e-6  # m per micrometre: the couple's x axis is in µm
 _KMOL = 1e3  # mol per kmol: the concentration sliders read kmol/m^3
 _KJ = 1e3  # J per kJ
 _HOUR = 3600.0  # s
-
-
-class _StepLadder:
-    """States of an explicit solver after k steps, kept every ``every`` steps.
-
-    ``advance(state, n)`` must return the state n steps later (a flowkit
-    solver call with fixed r), so the state after k steps is the same whatever
-    checkpoint it is reached from.
-    """
-
-    def __init__(self, start, every):
-        self.every = int(every)
-        self.states = {0: start}
-
-    def at(self, steps, advance):
-        k = max(s for s in self.states if s <= steps)
-        state = self.states[k]
-        while (k // self.every + 1) * self.every <= steps:
-            nxt = (k // self.every + 1) * self.every
-            state = advance(state, nxt - k)
-            k = nxt
-            self.states[k] = state
-        if k < steps:
-            state = advance(state, steps - k)
-        return state
 
 
 class FickApp(SliderApp):
@@ -97,6 +72,9 @@ class FickApp(SliderApp):
     """
 
     name = "fick"
+    view_control = "panel"
+    #: the ink sliders act on the ink panels only (the others feed the couple, always on screen)
+    view_controls = {"Arrhenius": (), "ink 1D": ("D_ink", "t_ink"), "ink 2D": ("D_ink", "t_ink")}
     figsize = (8.4, 3.8)
 
     # couple: fixed window, 1 µm spacing
@@ -109,8 +87,10 @@ class FickApp(SliderApp):
     _n1 = 801 if HAVE_NUMBA else 401  # the NumPy fallback steps a coarser 1D grid (8x cheaper)
     _n2 = 255 if HAVE_NUMBA else 127  # the NumPy fallback (browser) gets a coarser 2D grid
 
+    #: the 2D ink is too costly to follow the pointer: its sliders fire on release
+    release_only = {"ink 2D": ("D_ink", "t_ink")}
+
     def __init__(self, **initial):
-        self._ladders = {}
         super().__init__(**initial)
         # Load the ink kernels now (one tiny step each): a process's first jitted call
         # sets up numba's code generator (~0.4 s even from a warm cache), which belongs
@@ -125,8 +105,8 @@ class FickApp(SliderApp):
             "Q_kJ": float_slider("activation Q (kJ/mol)", 150.0, 100.0, 300.0, 1.0, fmt=".0f"),
             "D0": log_slider("prefactor D₀ (m²/s)", 2e-5, 1e-6, 1e-3),
             "time_h": log_slider("anneal time (h)", 4.0, 0.1, 100.0),
-            "c_left": float_slider("c left bar (kmol/m³)", 150.0, 0.0, 150.0, 1.0, fmt=".0f"),
-            "c_right": float_slider("c right bar (kmol/m³)", 0.0, 0.0, 150.0, 1.0, fmt=".0f"),
+            "c_left": float_slider("n left bar (kmol/m³)", 150.0, 0.0, 150.0, 1.0, fmt=".0f"),
+            "c_right": float_slider("n right bar (kmol/m³)", 0.0, 0.0, 150.0, 1.0, fmt=".0f"),
             "panel": widgets.ToggleButtons(
                 options=["Arrhenius", "ink 1D", "ink 2D"],
                 value="Arrhenius",
@@ -181,7 +161,7 @@ class FickApp(SliderApp):
         ax.set_xlim(self._x_um[0], self._x_um[-1])
         ax.set_ylim(-5.0, 160.0)
         ax.set_xlabel("x (µm) from the joint")
-        ax.set_ylabel("c (kmol/m³)")
+        ax.set_ylabel("n (kmol/m³)")
         ax.set_title("diffusion couple")
         self.arrow = ax.annotate(
             "",
@@ -207,7 +187,7 @@ class FickApp(SliderApp):
         (self.ink_exact,) = ax.plot([], [], "-", color=colors[1], label="Gaussian (exact)")
         ax.set_xlim(x_mm[0], x_mm[-1])
         ax.set_xlabel("x (mm)")
-        ax.set_ylabel("c (1/m) per unit ink")
+        ax.set_ylabel("n (1/m) per unit ink")
         ax.set_title("ink drop, 1D")
         ax.legend(loc="upper right", fontsize="small")
 
@@ -224,7 +204,7 @@ class FickApp(SliderApp):
         )
         self.ax_ink2.set_xlabel("x (mm)")
         self.ax_ink2.set_ylabel("y (mm)")
-        self.ax_ink2.set_title("ink drop, 2D (colour: c / c_max)")
+        self.ax_ink2.set_title("ink drop, 2D (colour: n / n_max)")
         self.ax_ink2.grid(False)
 
     # ---------------------------------------------------------------- redraw
@@ -236,11 +216,10 @@ class FickApp(SliderApp):
         cl, cr = p["c_left"] * _KMOL, p["c_right"] * _KMOL
         x = self._x_um * _UM
 
-        self.couple_x_um = self._x_um
-        self.couple_c = fick.interdiffusion_profile(x, t, D, cl, cr) / _KMOL
-        self.couple_J = fick.flux(self.couple_c * _KMOL, x[1] - x[0], D)
+        couple_c = fick.interdiffusion_profile(x, t, D, cl, cr) / _KMOL
+        couple_J = fick.flux(couple_c * _KMOL, x[1] - x[0], D)
         J0 = float(fick.interface_flux(t, D, cl, cr))
-        self.profile_line.set_data(self._x_um, self.couple_c)
+        self.profile_line.set_data(self._x_um, couple_c)
 
         # The arrow sits at the joint, at mid height, and points the way J points:
         # from the high side to the low side (down the gradient).
@@ -258,37 +237,41 @@ class FickApp(SliderApp):
         self.arrow_label.set_position((0.75 * tip if tip else 0.0, y_mid + 8.0))
         self.arrow_label.set_text(text)
 
-        self.arr_inv_T = 1000.0 / self._T_grid
-        self.arr_D = fick.arrhenius(p["D0"], Q, self._T_grid)
-        self.arr_line.set_data(self.arr_inv_T, self.arr_D)
+        arr_D = fick.arrhenius(p["D0"], Q, self._T_grid)
+        self.arr_line.set_data(1000.0 / self._T_grid, arr_D)
         self.arr_marker.set_data([1000.0 / T], [D])
         # whole decades: the limits move only when D0 or Q push the line past one
-        lo, hi = float(self.arr_D.min()), float(self.arr_D.max())
+        lo, hi = float(arr_D.min()), float(arr_D.max())
         self.ax_arr.set_ylim(10.0 ** np.floor(np.log10(lo) - 0.2), 10.0 ** np.ceil(np.log10(hi) + 0.2))
 
-        self.values = {"D": D, "interface_flux": J0, "time": t}
+        values = {"D": D, "interface_flux": J0, "time": t}
+        curves = {
+            "x_um": self._x_um,
+            "c_kmol_per_m3": couple_c,
+            "J_mol_per_m2_s": couple_J,
+            "inv_T_per_kK": 1000.0 / self._T_grid,
+            "D_m2_per_s": arr_D,
+        }
         lines = [
             quantity("D(T)", D, "m²/s") + " &nbsp; " + quantity("J at the joint", J0, "mol m⁻² s⁻¹"),
         ]
-        ink = self._redraw_ink(p)
+        ink = self._redraw_ink(p, values, curves)
         if ink:
             lines.append(ink)
-        return "<br>".join(lines)
+        return Drawn("<br>".join(lines), values, curves)
 
     def _ladder(self, dim):
-        if dim not in self._ladders:
-            start = self.ink_start_1d() if dim == 1 else self.ink_start_2d()
-            # checkpoint interval: ~0.5 M cell updates in 1D, ~8 M in 2D
-            every = 512 if dim == 1 else 128
-            self._ladders[dim] = _StepLadder(start, every)
-        return self._ladders[dim]
+        """The kept ink states in ``dim`` dimensions (in the app's memo: one cache per app)."""
+        start = self.ink_start_1d if dim == 1 else self.ink_start_2d
+        # checkpoint interval: ~0.5 M cell updates in 1D, ~8 M in 2D
+        every = 512 if dim == 1 else 128
+        return self._memo(("ink ladder", dim), lambda: fick.StepLadder(start(), every))
 
-    def _redraw_ink(self, p):
+    def _redraw_ink(self, p, values, curves):
+        """Draw the ink panel on screen; add its numbers and curves; return its readout line."""
         D_ink, t_ink = p["D_ink"], p["t_ink"]
         panel = p["panel"]
         two_d = panel == "ink 2D"
-        for key in ("D_ink", "t_ink"):
-            self.controls[key].continuous_update = not two_d
         self.ax_arr.set_visible(panel == "Arrhenius")
         self.ax_ink1.set_visible(panel == "ink 1D")
         self.ax_ink2.set_visible(two_d)
@@ -299,53 +282,31 @@ class FickApp(SliderApp):
             dx = self.dx1
             c = self._ladder(1).at(steps, lambda s, n: diffusion.ftcs(s, D_ink, dx, dt, n, bc="noflux"))
             x = self.ink_x()
-            self.ink_c = c
-            self.ink_exact_c = diffusion.gaussian(x, steps * dt, D_ink, N=1.0)
+            exact = diffusion.gaussian(x, steps * dt, D_ink, N=1.0)
             self.ink_num.set_data(x / 1e-3, c)
-            self.ink_exact.set_data(x / 1e-3, self.ink_exact_c)
-            self.ax_ink1.set_ylim(0.0, nice_upper(1.05 * max(float(c.max()), float(self.ink_exact_c.max()))))
-            self.ink_steps_taken, self.ink_time = steps, steps * dt
-            self.values.update(ink_peak=float(c.max()), ink_time=steps * dt)
+            self.ink_exact.set_data(x / 1e-3, exact)
+            self.ax_ink1.set_ylim(0.0, nice_upper(1.05 * max(float(c.max()), float(exact.max()))))
+            values.update(ink_peak=float(c.max()), ink_time=steps * dt, ink_steps=float(steps))
+            curves.update(ink_x_m=x, ink_c_numerical_per_m=c, ink_c_gaussian_per_m=exact)
             return (
                 quantity("ink time simulated", steps * dt, "s")
                 + f" in {steps} FTCS steps &nbsp; "
                 + quantity("peak", float(c.max()), "m⁻¹")
                 + " &nbsp; "
-                + quantity("exact peak", float(self.ink_exact_c.max()), "m⁻¹")
+                + quantity("exact peak", float(exact.max()), "m⁻¹")
             )
         steps, dt = self.ink_steps(D_ink, t_ink, 2)
         dx = self.dx2
         c = self._ladder(2).at(steps, lambda s, n: diffusion.diffuse_2d(s, D_ink, dx, dt, n, bc="noflux"))
-        self.ink_field = c
         peak = float(c.max())
         self.ink_image.set_data(c / peak)
-        self.ink_steps_taken, self.ink_time = steps, steps * dt
-        self.values.update(ink_peak=peak, ink_time=steps * dt)
+        values.update(ink_peak=peak, ink_time=steps * dt, ink_steps=float(steps))
+        mid = self._n2 // 2  # the CSV holds the 2D field's middle row
+        curves.update(ink_x_m=(np.arange(self._n2) - mid) * self.dx2, ink_c_midline_per_m2=c[mid])
         return (
             quantity("ink time simulated", steps * dt, "s") + f" in {steps} steps on a "
             f"{self._n2}×{self._n2} grid &nbsp; " + quantity("peak", peak, "m⁻²")
         )
-
-    def _curves(self):
-        out = {
-            "x_um": self.couple_x_um,
-            "c_kmol_per_m3": self.couple_c,
-            "J_mol_per_m2_s": self.couple_J,
-            "inv_T_per_kK": self.arr_inv_T,
-            "D_m2_per_s": self.arr_D,
-        }
-        panel = self.params["panel"]
-        if panel == "Arrhenius":
-            pass
-        elif panel == "ink 1D":
-            out["ink_x_m"] = self.ink_x()
-            out["ink_c_numerical_per_m"] = self.ink_c
-            out["ink_c_gaussian_per_m"] = self.ink_exact_c
-        else:  # the 2D field's middle row
-            mid = self._n2 // 2
-            out["ink_x_m"] = (np.arange(self._n2) - mid) * self.dx2
-            out["ink_c_midline_per_m2"] = self.ink_field[mid]
-        return out
 
 
 def fick_app(**initial):

@@ -17,7 +17,7 @@ from scipy.constants import e as ELEMENTARY_CHARGE
 
 from .. import flux as physics
 from .. import style
-from ._base import SliderApp, float_slider, int_slider, log_slider, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
 
 __all__ = ["FluxApp", "flux_app"]
 
@@ -62,6 +62,11 @@ class FluxApp(SliderApp):
         (self.beam_line,) = ax.loglog([], [], color=colors[0], label="flux = I / (q A)")
         (self.beam_marker,) = ax.loglog([], [], "o", color=colors[1])
         ax.set_xlim(self._area_grid_mm2[0], self._area_grid_mm2[-1])
+        # fixed over the slider ranges (largest current on the smallest spot, smallest on the largest):
+        # the line moves, not the axes
+        top = physics.beam_flux(1e-3, ELEMENTARY_CHARGE, 1e-2 * _MM2)
+        bottom = physics.beam_flux(1e-9, 2 * ELEMENTARY_CHARGE, 1e2 * _MM2)
+        ax.set_ylim(bottom / 2, top * 2)
         ax.set_xlabel("spot area A (mm²)")
         ax.set_ylabel("flux (m⁻² s⁻¹)")
         ax.set_title("beam: particles per area per time")
@@ -76,9 +81,9 @@ class FluxApp(SliderApp):
         (self.rest_marker,) = ax.plot([], [], "o", color=colors[2])
         ax.axhline(0.0, color="0.5", lw=style.lw(0.53))
         ax.set_xlim(0.0, 1.0)
-        ax.set_ylim(-8.0, 8.0)
+        ax.set_ylim(-8.0, 8.0)  # in units of n0 until the first redraw sets the absolute limits
         ax.set_xlabel("observer speed β = u/c")
-        ax.set_ylabel("component / n₀")
+        ax.set_ylabel("component (m⁻³)")
         ax.set_title("dust cloud four-flux")
         ax.legend(loc="lower left", fontsize="small")
 
@@ -87,35 +92,35 @@ class FluxApp(SliderApp):
         area = p["area_mm2"] * _MM2
         rate = physics.beam_rate(p["current"], q)
         flux = physics.beam_flux(p["current"], q, area)
-        self.area_curve = self._area_grid_mm2
-        self.flux_curve = physics.beam_flux(p["current"], q, self._area_grid_mm2 * _MM2)
-        self.beam_line.set_data(self.area_curve, self.flux_curve)
+        flux_curve = physics.beam_flux(p["current"], q, self._area_grid_mm2 * _MM2)
+        self.beam_line.set_data(self._area_grid_mm2, flux_curve)
         self.beam_marker.set_data([p["area_mm2"]], [flux])
-        top = physics.beam_flux(1e-3, ELEMENTARY_CHARGE, 1e-2 * _MM2)
-        bottom = physics.beam_flux(1e-9, 2 * ELEMENTARY_CHARGE, 1e2 * _MM2)
-        self.ax_beam.set_ylim(bottom / 2, top * 2)  # fixed over the slider ranges: the line moves, not the axes
 
         n0 = p["n0"]
         rest = physics.number_four_flux(n0, np.zeros(3))
         u = self._beta_grid * LIGHT_SPEED
         seen = physics.boost(np.broadcast_to(rest, (u.size, 4)), np.stack([u, 0 * u, 0 * u], axis=-1))
-        self.beta_curve = self._beta_grid
-        self.density_curve = seen[:, 0] / LIGHT_SPEED / n0
-        self.jx_curve = seen[:, 1] / LIGHT_SPEED / n0
-        self.rest_curve = physics.rest_density(seen) / n0
-        self.density_line.set_data(self.beta_curve, self.density_curve)
-        self.flux_line.set_data(self.beta_curve, self.jx_curve)
-        self.rest_line.set_data(self.beta_curve, self.rest_curve)
+        # absolute units, so n0 visibly scales every component; the limits snap to a
+        # 1-1.5-2-3-5-7 ladder above the largest |component| (gamma n0 = 7.09 n0 at beta = 0.99)
+        density_curve = seen[:, 0] / LIGHT_SPEED
+        jx_curve = seen[:, 1] / LIGHT_SPEED
+        rest_curve = physics.rest_density(seen)
+        top = nice_upper(1.02 * float(density_curve.max()))
+        if self.ax_four.get_ylim() != (-top, top):  # set_ylim marks the frame stale even when unchanged
+            self.ax_four.set_ylim(-top, top)
+        self.density_line.set_data(self._beta_grid, density_curve)
+        self.flux_line.set_data(self._beta_grid, jx_curve)
+        self.rest_line.set_data(self._beta_grid, rest_curve)
 
         now = physics.boost(rest, [p["beta"] * LIGHT_SPEED, 0.0, 0.0])
         n_seen = now[0] / LIGHT_SPEED
         jx = now[1]
         n_rest = physics.rest_density(now)
-        self.density_marker.set_data([p["beta"]], [n_seen / n0])
-        self.flux_marker.set_data([p["beta"]], [jx / LIGHT_SPEED / n0])
-        self.rest_marker.set_data([p["beta"]], [n_rest / n0])
+        self.density_marker.set_data([p["beta"]], [n_seen])
+        self.flux_marker.set_data([p["beta"]], [jx / LIGHT_SPEED])
+        self.rest_marker.set_data([p["beta"]], [n_rest])
 
-        self.values = {
+        v = {
             "rate": float(rate),
             "flux": float(flux),
             "gamma": float(physics.lorentz_factor(p["beta"] * LIGHT_SPEED)),
@@ -123,29 +128,28 @@ class FluxApp(SliderApp):
             "jx": float(jx),
             "rest_density": float(n_rest),
         }
-        v = self.values
-        return "<br>".join(
+        readout = "<br>".join(
             [
                 quantity("particle rate", v["rate"], "s⁻¹") + " &nbsp; " + quantity("flux", v["flux"], "m⁻² s⁻¹"),
                 quantity("γ", v["gamma"])
                 + " &nbsp; "
                 + quantity("n = γ n₀", v["density"], "m⁻³")
                 + " &nbsp; "
-                + quantity("jₓ", v["jx"], "m⁻² s⁻¹")
+                + quantity("Jₓ", v["jx"], "m⁻² s⁻¹")
                 + " &nbsp; "
                 + quantity("n₀ (invariant)", v["rest_density"], "m⁻³"),
             ]
         )
 
-    def _curves(self):
-        return {
-            "area_mm2": self.area_curve,
-            "beam_flux_per_m2_s": self.flux_curve,
-            "beta": self.beta_curve,
-            "density_over_n0": self.density_curve,
-            "jx_over_c_n0": self.jx_curve,
-            "rest_density_over_n0": self.rest_curve,
+        curves = {
+            "area_mm2": self._area_grid_mm2,
+            "beam_flux_per_m2_s": flux_curve,
+            "beta": self._beta_grid,
+            "density_per_m3": density_curve,
+            "jx_over_c_per_m3": jx_curve,
+            "rest_density_per_m3": rest_curve,
         }
+        return Drawn(readout, v, curves)
 
 
 def flux_app(**initial):

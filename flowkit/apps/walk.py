@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import diffusion, randomwalk, style
-from ._base import SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity, sci
 
 __all__ = ["WalkApp", "walk_app"]
 
@@ -47,27 +47,32 @@ class WalkApp(SliderApp):
 
     Parameters
     ----------
-    seed : int
-        Seed of the random numbers (``app.seed``); the "new seed" button or
-        :meth:`reseed` draws a new one.
+    seed : int or None
+        Seed of the random numbers (``app.seed``, a non-negative int); None draws
+        a fresh one. The "new seed" button or :meth:`reseed` draws a new one later.
     """
 
     name = "walk"
     figsize = (8.4, 3.6)
+    options = {"seed": 2024}
     max_steps = 200
     #: walkers stepped one by one for the MSD curve (at most)
     max_tracked = 10_000
+    #: the fixed lattice, sites -max_steps..max_steps (a walker never gets further)
+    _sites = np.arange(-max_steps, max_steps + 1)
 
-    def __init__(self, seed=2024, **initial):
-        self.seed = int(seed)
-        self._msd_cache = {}
-        self._sites = np.arange(-self.max_steps, self.max_steps + 1)
+    def __init__(self, **initial):
         super().__init__(**initial)
         self.play = widgets.Play(
             value=self.controls["steps"].value, min=1, max=self.max_steps, step=1, interval=150, description="play"
         )
         # Kernel-side link (not jslink), so the play control also drives the app headless.
         widgets.link((self.play, "value"), (self.controls["steps"], "value"))
+
+    def _check_option(self, name, value):
+        if name == "seed":
+            return _check_seed(value)
+        return value
 
     def _controls(self):
         return {
@@ -85,8 +90,8 @@ class WalkApp(SliderApp):
         return [button]
 
     def reseed(self, seed=None):
-        """Use ``seed`` (or a fresh random one) and redraw."""
-        self.seed = int(np.random.SeedSequence().entropy % 2**31) if seed is None else int(seed)
+        """Use ``seed`` (or a fresh random one) and redraw; returns the seed now in use."""
+        self.seed = _check_seed(seed)
         self._refresh()
         return self.seed
 
@@ -102,14 +107,21 @@ class WalkApp(SliderApp):
         counts[self.max_steps] = n
         return counts
 
+    def gas(self, p, n, steps):
+        """(counts, net gate crossings per step) after ``steps`` steps of this history (cached)."""
+        return self._memo(
+            ("gas", p, n, steps, self.seed),
+            lambda: randomwalk.lattice_gas(
+                self.start_counts(n), steps, p, seed=self.seed, bc="noflux", gate=self.max_steps
+            ),
+        )
+
     def msd_curve(self, p, n):
         """MSD after 0..max_steps steps of min(n, max_tracked) walkers (cached)."""
-        key = (p, min(n, self.max_tracked), self.seed)
-        if key not in self._msd_cache:
-            if len(self._msd_cache) > 32:
-                self._msd_cache.clear()
-            self._msd_cache[key] = randomwalk.msd(key[1], self.max_steps, p, seed=self.seed)
-        return self._msd_cache[key]
+        tracked = min(n, self.max_tracked)
+        return self._memo(
+            ("msd", p, tracked, self.seed), lambda: randomwalk.msd(tracked, self.max_steps, p, seed=self.seed)
+        )
 
     # ---------------------------------------------------------------- figure
     def _build(self, fig, p):
@@ -140,35 +152,35 @@ class WalkApp(SliderApp):
         prob, steps = p["p"], int(p["steps"])
         n = self.n_particles(p["n_walkers"])
         gate = self.max_steps  # index of site 0: the gate sits between x = 0 and x = 1
-        counts, crossings = self._memo(
-            ("gas", prob, n, steps, self.seed),
-            lambda: randomwalk.lattice_gas(self.start_counts(n), steps, prob, seed=self.seed, bc="noflux", gate=gate),
-        )
+        counts, crossings = self.gas(prob, n, steps)
+        # The gate's expectation comes from the counts *before* the last step (the first
+        # steps - 1 steps of the same history): the counts after it already hold its crossings.
+        before = self.gas(prob, n, steps - 1)[0]
         D = float(randomwalk.diffusion_coefficient(prob, 1.0, 1.0))
-        self.positions = self._sites
-        self.fraction = counts / n
-        self.gaussian = diffusion.gaussian(self._sites.astype(float), float(steps), D, N=1.0)
-        self.hist.set_data(self.fraction)
-        self.gauss_line.set_data(self._sites, self.gaussian)
+        fraction = counts / n
+        gaussian = diffusion.gaussian(self._sites.astype(float), float(steps), D, N=1.0)
+        self.hist.set_data(fraction)
+        self.gauss_line.set_data(self._sites, gaussian)
         # limits snapped to a 1-1.5-2-3-5-7 ladder: they (and the tick labels) change rarely
         half = min(nice_upper(max(4.0 * np.sqrt(prob * steps), 8.0)), float(self.max_steps))
         self.ax_hist.set_xlim(-half, half)
-        self.ax_hist.set_ylim(0.0, nice_upper(1.1 * max(float(self.fraction.max()), float(self.gaussian.max()))))
+        self.ax_hist.set_ylim(0.0, nice_upper(1.1 * max(float(fraction.max()), float(gaussian.max()))))
 
         n_tracked = min(n, self.max_tracked)
         curve = self.msd_curve(prob, n)
-        self.msd_t = self._steps_axis[: steps + 1]
-        self.msd_walkers = curve[: steps + 1]
-        self.msd_theory = prob * self._steps_axis
-        self.msd_line.set_data(self.msd_t, self.msd_walkers)
-        self.theory_line.set_data(self._steps_axis, self.msd_theory)
-        msd_hist = float(np.dot(self._sites.astype(float) ** 2, counts) / n)
+        msd_t = self._steps_axis[: steps + 1]
+        msd_theory = prob * self._steps_axis
+        self.msd_line.set_data(msd_t, curve[: steps + 1])
+        self.theory_line.set_data(self._steps_axis, msd_theory)
+        msd_hist = randomwalk.msd_from_counts(self._sites, counts)
         self.hist_marker.set_data([steps], [msd_hist])
 
-        left, right = int(counts[gate]), int(counts[gate + 1])
+        left, right = int(before[gate]), int(before[gate + 1])
         expected = float(randomwalk.gate_flux(left, right, prob, 1.0, 1.0))
-        self.crossings = crossings
-        self.values = {
+        spread = randomwalk.gate_crossings_sd(left, right, prob)
+        # sigma/|E| falls as 1/sqrt(N): the N at which one sigma is 5 % of the expectation
+        n_5_percent = n * (spread / (0.05 * abs(expected))) ** 2 if expected else float("inf")
+        v = {
             "N": float(n),
             "D": D,
             "msd_walkers": float(curve[steps]),
@@ -177,9 +189,10 @@ class WalkApp(SliderApp):
             "net_crossings_last": float(crossings[-1]),
             "net_crossings_total": float(crossings.sum()),
             "gate_flux_expected": expected,
+            "gate_flux_sd": spread,
+            "gate_N_for_5_percent": n_5_percent,
         }
-        v = self.values
-        return "<br>".join(
+        readout = "<br>".join(
             [
                 f"<b>N</b> = {n:,} particles; MSD from {n_tracked:,} walkers stepped one by one &nbsp; "
                 + quantity("D", D, "sites²/step"),
@@ -188,25 +201,40 @@ class WalkApp(SliderApp):
                 + quantity("histogram", msd_hist, "sites²")
                 + " &nbsp; "
                 + quantity("p t", v["msd_theory"], "sites²"),
-                f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,}, "
-                f"since the start = {int(crossings.sum()):,}; &nbsp; "
-                + quantity("Fick: (p/2)(n₀ − n₁)", expected, "particles/step"),
+                f"<b>gate 0|1</b>: net crossings in the last step = {int(crossings[-1]):,} "
+                f"(since the start {int(crossings.sum()):,}); &nbsp; "
+                + quantity("Fick from the counts before it: (p/2)(N₀ − N₁)", expected)
+                + f" ± {sci(spread)} particles/step (1σ); "
+                + (
+                    f"σ is 5 % of it from N ≈ {sci(n_5_percent, 2)}"
+                    if np.isfinite(n_5_percent)
+                    else "no gradient at the gate: nothing to expect"
+                ),
             ]
         )
 
-    def _curves(self):
-        return {
-            "x_sites": self.positions,
-            "fraction_per_site": self.fraction,
-            "gaussian_per_site": self.gaussian,
-            "t_steps": self.msd_t,
-            "msd_walkers_sites2": self.msd_walkers,
-            "msd_theory_sites2": self.msd_theory[: self.msd_t.size],
-            "gate_net_crossings_per_step": self.crossings,
+        curves = {
+            "x_sites": self._sites,
+            "fraction_per_site": fraction,
+            "gaussian_per_site": gaussian,
+            "t_steps": msd_t,
+            "msd_walkers_sites2": curve[: steps + 1],
+            "msd_theory_sites2": msd_theory[: msd_t.size],
+            "gate_net_crossings_per_step": crossings,
         }
+        return Drawn(readout, v, curves)
+
+
+def _check_seed(seed):
+    """A seed for the app: a non-negative int kept as it is, or None for a fresh one."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % 2**31)
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative int or None (a fresh one); got {seed!r}")
+    return int(seed)
 
 
 def walk_app(seed=2024, **initial):
-    """The chapter 3 app. ``seed`` fixes the random history; other keywords set
-    starting control values (``p``, ``n_walkers``, ``steps``)."""
+    """The chapter 3 app. ``seed`` fixes the random history (None: a fresh one); other
+    keywords set starting control values (``p``, ``n_walkers``, ``steps``)."""
     return WalkApp(seed=seed, **initial)

@@ -12,7 +12,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 
-from feedback_filters import StripTestTracebacks  # noqa: E402
+from feedback_filters import StripStudentOutputs, StripTestTracebacks  # noqa: E402
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
 
@@ -24,15 +24,16 @@ c.CourseDirectory.course_id = "particle-flow"
 c.CourseDirectory.root = HERE
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db")
 
-# Each cell may run for 2 minutes (a random walk on a slow laptop), not the default 30 s.
+# Used by `nbgrader validate` (and a plain `nbgrader autograde`, which grade.sh no longer
+# runs: grading/ grades outside the student's kernel). Each cell may run for 2 minutes.
 c.Execute.timeout = 120
-# A runaway loop (even inside a numba kernel, which ignores interrupts) then
-# costs only that cell: without this, the whole submission fails and is not graded.
 c.Execute.raise_on_iopub_timeout = False
 
-# Feedback must not show hidden tests: strip tracebacks that quote them, then
-# remove the hidden source, then add grades and the page style (nbgrader's own two).
+# Feedback must not show hidden tests nor what the student's code printed: drop the
+# student's outputs, strip tracebacks that quote hidden lines, then remove the hidden
+# source, then add grades and the page style (nbgrader's own two).
 c.GenerateFeedback.preprocessors = [
+    StripStudentOutputs,
     StripTestTracebacks,
     ClearHiddenTests,
     GetGrades,

@@ -23,6 +23,19 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 TRIVIAL_NOTEBOOK = "zz_trivial_app.ipynb"
 
+
+def registry_notebooks(apps_only: bool = False) -> list[Path]:
+    """Paths of the chapter notebooks, from the one chapter registry (``flowkit.chapters``).
+
+    Read when called, so the browser and Voila tests collect whatever chapters the
+    registry holds at collection time (a new chapter, or a test's dummy chapter).
+    """
+    from flowkit import chapters
+
+    listed = chapters.app_chapters() if apps_only else chapters.chapters()
+    return [NOTEBOOKS / f"{chapter.notebook}.ipynb" for chapter in listed]
+
+
 SLIDER_HANDLE = ".widget-slider .noUi-handle[role=slider]"
 IPYMPL_CANVAS = ".jupyter-matplotlib-canvas-div canvas"
 READOUT = ".flowkit-readout"

@@ -2,7 +2,8 @@
 
 ``voila notebooks/02_ficks_law.ipynb`` shows a chapter as a clean page: prose,
 figures and apps, no code. This test serves a copy of ``notebooks/`` with
-Voila, opens ``/voila/render/NN_*.ipynb`` for every chapter 01-06 in headless
+Voila, opens ``/voila/render/NN_*.ipynb`` for every chapter with an app (from
+``flowkit.chapters``) in headless
 Chromium, and checks: the notebook ran to the end with no traceback (except
 cells tagged ``raises-exception``, lessons on bad input), no code cell shows
 its input, and moving the main app's first slider changes its readout and
@@ -14,11 +15,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from browserkit import NOTEBOOKS, drive_app, error_outputs, locate_app
+from browserkit import drive_app, error_outputs, locate_app, registry_notebooks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHAPTERS = sorted(nb for nb in NOTEBOOKS.glob("0[1-6]_*.ipynb"))
+# Every chapter with an app, from the one chapter registry (flowkit.chapters), read at collection.
+CHAPTERS = registry_notebooks(apps_only=True)
 MOVES = 3
 
 
