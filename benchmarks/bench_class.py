@@ -521,8 +521,9 @@ def drag_plan(sliders, moves: int) -> list[tuple[str, float]]:
 
 
 # Timers put around the kernel's parts of a move, for the student dragging alone: the app's
-# update (physics + artists + readout + the "draw" announcement), the whole ipympl draw on request
-# (render + diff + PNG + send), and within it the diff and PNG encoding and the send.
+# update (physics + artists + readout + either the "draw" announcement or a blit of the moving
+# artists, which sends the frame at once), the whole ipympl draw on request (render + diff + PNG
+# + send), and within a draw or blit the diff and PNG encoding and the send.
 PROFILE_CODE = """
 import time as _fk_t, json as _fk_json
 from flowkit.apps._base import SliderApp as _fk_S
@@ -540,6 +541,7 @@ def _fk_wrap(cls, name, key):
     setattr(cls, name, timed)
 _fk_wrap(_fk_S, "_refresh", "app_update")
 _fk_wrap(_fk_nb.Canvas, "draw", "draw_on_request")
+_fk_wrap(_fk_nb.Canvas, "blit", "blit")
 _fk_wrap(_fk_W, "get_diff_image", "diff_and_png")
 _fk_wrap(_fk_nb.Canvas, "send_binary", "send_image")
 def _fk_summary():
