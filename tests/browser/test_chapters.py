@@ -38,7 +38,7 @@ from browserkit import (
 
 from flowkit.chapters import by_notebook
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 MOVES = 5
 # The target, enforced: a chapter's median key-press-to-repaint at most 1.5x the trivial

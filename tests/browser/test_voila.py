@@ -17,7 +17,7 @@ import json
 import pytest
 from browserkit import drive_app, error_outputs, locate_app, registry_notebooks
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = pytest.mark.browser
 
 # Every chapter with an app, from the one chapter registry (flowkit.chapters), read at collection.
 CHAPTERS = registry_notebooks(apps_only=True)
