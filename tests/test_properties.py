@@ -187,6 +187,8 @@ SPECS: dict[str, Spec] = {
         {"n_walkers": count(20), "steps": count(10), "p": prob(0.5, scalar=True), "seed": P("seed", 1)}
     ),
     "randomwalk.exact_displacement_pmf": Spec({"steps": count(10), "p": prob(0.5, scalar=True)}),
+    "randomwalk.gate_crossings_sd": Spec({"count_left": nonneg(100.0), "count_right": nonneg(20.0), "p": prob(0.5)}),
+    "randomwalk.msd_from_counts": Spec({"positions": arr([-1.0, 0.0, 1.0]), "counts": arr([1.0, 2.0, 1.0])}),
     "randomwalk.lattice_gas": Spec(
         {
             "counts": arr([5, 0, 0, 3]),

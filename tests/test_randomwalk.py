@@ -868,3 +868,15 @@ def test_busy_machine_keeps_kernels_on_one_thread(monkeypatch):
     assert _jit.pick(walkers._walk_parallel, walkers._walk_serial, 10**9) is walkers._walk_serial
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     assert _jit.cores_idle() == (cores > 1)
+
+
+def test_msd_from_counts_and_gate_sd_at_the_float_limits():
+    # Worked by hand: <x^2> of +-1e150 is 1e300 whatever the (equal) counts, even 1e308
+    # each (their sum overflows); +-1e200 would give 1e400, beyond float64: refused by name.
+    assert rw.msd_from_counts([1e150, -1e150], [1e308, 1e308]) == pytest.approx(1e300, rel=1e-12)
+    with pytest.raises(ValueError, match="^positions must be small enough"):
+        rw.msd_from_counts([1e200, -1e200], [1.0, 1.0])
+    # sd = sqrt((p/2)(1 - p/2)(N_L + N_R)): p = 1, N_L = N_R = 1e308 gives sqrt(5e307),
+    # although N_L + N_R overflows; p = 0 gives exactly 0 (no NaN from 0 * inf).
+    assert rw.gate_crossings_sd(1e308, 1e308, 1.0) == pytest.approx(np.sqrt(5e307), rel=1e-12)
+    assert rw.gate_crossings_sd(1e300, 1.7976931348623157e308, 0.0) == 0.0

@@ -281,10 +281,21 @@ def msd_from_counts(positions, counts):
     n = np.asarray(_validate.nonnegative("counts", counts, "particle counts per site"), dtype=float)
     if x.shape != n.shape or x.ndim != 1:
         raise ValueError(f"positions and counts must be 1-D and of one shape; got {x.shape} and {n.shape}")
-    total = n.sum()
-    if not total > 0:
-        raise ValueError(f"counts must hold at least one particle; got a total of {total!r}")
-    return float(np.dot(x * x, n) / total)
+    if not n.size or not n.max() > 0:
+        raise ValueError(f"counts must hold at least one particle; got a total of {n.sum()!r}")
+    # Scaled by the largest count and position, so that neither sum overflows.
+    weights = n / n.max()
+    scale = np.abs(x).max()
+    if scale == 0.0:
+        return 0.0
+    mean_square = np.dot((x / scale) ** 2, weights) / weights.sum()
+    with np.errstate(over="ignore"):
+        result = float(mean_square * scale * scale)
+    if not np.isfinite(result):
+        raise ValueError(
+            f"positions must be small enough for <x^2> to fit in a float64 (about 1.8e308); got {_validate.show(positions)}"
+        )
+    return result
 
 
 def gate_crossings_sd(count_left, count_right, p):
@@ -320,5 +331,7 @@ def gate_crossings_sd(count_left, count_right, p):
     count_right = _validate.nonnegative("count_right", count_right, "particles in the right site")
     p = _validate.probability("p", p, "hop probability per step")
     half = 0.5 * np.asarray(p, dtype=float)
-    sd = np.sqrt(half * (1.0 - half) * (np.asarray(count_left, dtype=float) + np.asarray(count_right, dtype=float)))
+    # sqrt(a + b) as hypot(sqrt a, sqrt b): counts near the float limit do not overflow.
+    spread = np.hypot(np.sqrt(np.asarray(count_left, dtype=float)), np.sqrt(np.asarray(count_right, dtype=float)))
+    sd = np.sqrt(half * (1.0 - half)) * spread
     return float(sd) if sd.ndim == 0 else sd
