@@ -226,8 +226,10 @@ def broadcast(**arrays: ArrayLike) -> tuple[int, ...]:
     try:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:
-        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
-        names = " and ".join(shapes)
+        arrays_only = {name: shape for name, shape in shapes.items() if shape != ()}  # single numbers always fit
+        listed = ", ".join(f"{name} {shape}" for name, shape in arrays_only.items())
+        names = list(arrays_only)
+        names = ", ".join(names[:-1]) + " and " + names[-1]
         raise ValueError(
             f"{names} must have shapes that broadcast together (equal, or 1, axis by axis from the right); "
             f"got shapes {listed}"

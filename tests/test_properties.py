@@ -652,3 +652,41 @@ def test_extreme_valid_arguments_give_finite_results_or_a_named_error(qualname):
         judge(qualname, kwargs, call(func, kwargs), list(spec.params))
 
     run()
+
+
+# ---------------------------------------------------------------- what a careless student typed (tried by hand)
+
+
+def _module(name):
+    return importlib.import_module(f"flowkit.{name}")
+
+
+TYPED = [
+    (lambda: _module("flux").mean_speed("4.65e-26 kg", 300), TypeError, r"^mass must be a real number"),
+    (lambda: _module("fick").arrhenius(2e-5, 1.4e5, ["1000", "1100"]), TypeError, r"^T must be .*dtype <U4"),
+    (lambda: _module("flux").effusion_flux(2.4e25, np.sqrt(-1 + 0j)), TypeError, r"^mean_speed must be real.*complex"),
+    (lambda: _module("applications").stokes_einstein({"radius": 1e-8}), TypeError, r"^radius must be .*not a dict"),
+    (lambda: _module("randomwalk").walk(10, 10, 0.5, seed=1.7), TypeError, r"^seed must be None, an integer >= 0"),
+    (lambda: _module("randomwalk").walk(10, 10, np.array([0.5, 0.5])), ValueError, r"^p must be a single number"),
+    (
+        lambda: _module("diffusion").ftcs(np.r_[0, 0, 1.0, 0, 0], 1e-9, 1e-4, 1.0, 3, bc=np.ones(3)),
+        TypeError,
+        r"^bc must be one of 'noflux', 'fixed', 'periodic', not an array",
+    ),
+    (lambda: _module("diffusion").ftcs(np.r_[0, 0, 1.0, 0, 0], 1e-9, 1e-4, 1.0, 1000.5), ValueError, r"^steps must"),
+    (lambda: _module("diffusion").gaussian(np.linspace(-1, 1, 3), 5e-324, 1e-9), ValueError, r"^t is too extreme"),
+    (
+        lambda: _module("fick").interdiffusion_profile(np.zeros(5), np.ones(3), 1e-14, 1.0, 0.0),
+        ValueError,
+        r"^x and t must have shapes that broadcast together.*x \(5,\), t \(3,\)$",
+    ),
+    (lambda: _module("check").close(1.0, 1.0, rtol="1%"), TypeError, r"^rtol must be a real number"),
+]
+
+
+@pytest.mark.parametrize("typed, error, message", TYPED)
+def test_what_a_careless_student_typed(typed, error, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(error, match=message):
+            typed()
