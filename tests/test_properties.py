@@ -214,6 +214,8 @@ SPECS: dict[str, Spec] = {
             "bc": P("choice", "noflux", True, ("noflux", "periodic")),
         }
     ),
+    "randomwalk.msd_from_counts": Spec({"positions": arr([-1.0, 0.0, 1.0]), "counts": arr([1.0, 2.0, 1.0])}),
+    "randomwalk.gate_crossings_sd": Spec({"count_left": nonneg(100.0), "count_right": nonneg(0.0), "p": prob(1.0)}),
     # no inputs to drive; that it compiles every kernel is tested in tests/test_randomwalk.py
     "randomwalk.warm_up": Spec({}, examples=0),
     # ------------------------------------------------------------------ thermo

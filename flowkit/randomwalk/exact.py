@@ -284,7 +284,9 @@ def msd_from_counts(positions, counts):
     total = n.sum()
     if not total > 0:
         raise ValueError(f"counts must hold at least one particle; got a total of {total!r}")
-    return float(np.dot(x * x, n) / total)
+    with np.errstate(over="ignore", invalid="ignore"):  # judged by result()
+        msd = np.dot(x * x, n) / total
+    return _validate.result(msd, positions=x, counts=n)
 
 
 def gate_crossings_sd(count_left, count_right, p):
@@ -319,6 +321,8 @@ def gate_crossings_sd(count_left, count_right, p):
     count_left = _validate.nonnegative("count_left", count_left, "particles in the left site")
     count_right = _validate.nonnegative("count_right", count_right, "particles in the right site")
     p = _validate.probability("p", p, "hop probability per step")
+    inputs = dict(count_left=count_left, count_right=count_right, p=p)
+    _validate.broadcast(**inputs)
     half = 0.5 * np.asarray(p, dtype=float)
     sd = np.sqrt(half * (1.0 - half) * (np.asarray(count_left, dtype=float) + np.asarray(count_right, dtype=float)))
-    return float(sd) if sd.ndim == 0 else sd
+    return _validate.result(sd, **inputs)
