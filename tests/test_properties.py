@@ -76,7 +76,9 @@ BAD_COUNTS = [2.5, -1, -(2**63), math.inf, math.nan, "3", True, None, np.ones(3)
 class P:
     """One parameter: its kind decides the bad values tried; ``nominal`` is a valid value."""
 
-    kind: str  # real | pos | nonneg | prob | count | seed | choice | array | optional | label | bool | any
+    # real | pos | nonneg | prob | array | optional (None or pos) | rtol | count | seed | gate | choice | label
+    # | bool | shape | traps | option | options | question | fixed (the student's answer: never varied)
+    kind: str
     nominal: object
     scalar: bool = False  # one number only: an array must be refused by name
     options: tuple = ()
@@ -446,8 +448,8 @@ def nominal(spec):
     return {name: p.nominal for name, p in spec.params.items()}
 
 
-def scaled(p, values):
-    """An array of valid-looking entries where one number belongs (or the wrong shape where an array does)."""
+def arrays_like(p):
+    """Arrays of valid-looking entries: where one number belongs, or of the wrong shape where an array does."""
     base = np.asarray(p.nominal, dtype=float) if p.kind not in ("count", "choice") else np.asarray(1.0)
     return [
         np.full(3, base.ravel()[0] if base.size else 1.0),
@@ -466,7 +468,7 @@ def bad_values(p):
             st.just(Fraction(1, 3)),
         )
         curated = NOT_NUMBERS if p.kind != "optional" else [v for v in NOT_NUMBERS if v is not None]
-        return st.one_of(numbers, st.sampled_from(curated), st.sampled_from(scaled(p, None)))
+        return st.one_of(numbers, st.sampled_from(curated), st.sampled_from(arrays_like(p)))
     if p.kind == "count":
         return st.one_of(
             st.sampled_from(HUGE_COUNTS + BAD_COUNTS + [0, 1, 2, 3.0, np.int64(5)]),
