@@ -15,10 +15,13 @@ not a number and ``True`` is not 1.
 The numeric checks return the input converted to float64 (a Python float for
 a scalar, an ndarray otherwise), so a public wrapper validates and casts in
 one line and hands the result to a kernel. :func:`result` is the matching
-converter on the way out: every public function returns through it, so a
+converter on the way out: the closed-form functions return through it, so a
 scalar answer is a float, an array answer a float64 array, and a result that
 over- or underflowed to inf or NaN becomes a :class:`ValueError` naming the
 input that pushed it there instead of a silent NaN.
+
+``tests/test_properties.py`` holds the whole package to this: every public
+physics function, driven by Hypothesis with bad and extreme inputs.
 """
 
 from __future__ import annotations
@@ -226,8 +229,10 @@ def broadcast(**arrays: ArrayLike) -> tuple[int, ...]:
     try:
         return np.broadcast_shapes(*shapes.values())
     except ValueError:
-        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
-        names = " and ".join(shapes)
+        arrays_only = {name: shape for name, shape in shapes.items() if shape != ()}  # single numbers always fit
+        listed = ", ".join(f"{name} {shape}" for name, shape in arrays_only.items())
+        names = list(arrays_only)
+        names = ", ".join(names[:-1]) + " and " + names[-1]
         raise ValueError(
             f"{names} must have shapes that broadcast together (equal, or 1, axis by axis from the right); "
             f"got shapes {listed}"

@@ -3,6 +3,7 @@
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -188,3 +189,74 @@ def test_show_keeps_messages_short():
     assert v.show(np.arange(10)).startswith("array of shape (10,) (first values [0, 1, 2])")
     assert len(v.show({"k" * 200: 1})) == 80
     assert v.show(np.float64(0.5)) == "0.5"
+
+
+# ---------------------------------------------------------------- one place for each thing (issue 15)
+
+FLOWKIT = Path(__file__).resolve().parents[1] / "flowkit"
+
+# Private names still imported across modules, with the owner who should make them public or move them.
+# Keep empty; an entry here is a known debt, not a permission.
+KNOWN_PRIVATE_IMPORTS = {
+    ("flowkit.apps.fick", "flowkit.apps._base._one_numba_thread"),  # apps: make it public in _base or move it
+}
+
+
+def _private_uses(path, text=None):
+    """(module, 'flowkit.x._name') for each private name this file (or ``text`` in its place) takes from
+    another flowkit module."""
+    import ast
+
+    rel = path.relative_to(FLOWKIT.parent).with_suffix("")
+    here = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+    package = here if path.name == "__init__.py" else here.rsplit(".", 1)[0]
+    is_module = {
+        ".".join(p.relative_to(FLOWKIT.parent).with_suffix("").parts).removesuffix(".__init__")
+        for p in FLOWKIT.rglob("*.py")
+    }
+    aliases, found = {}, set()
+    tree = ast.parse(path.read_text(encoding="utf-8") if text is None else text)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    package.split(".")[: len(package.split(".")) - node.level + 1] + ([base] if base else [])
+                )
+            if not base.startswith("flowkit"):
+                continue
+            for alias in node.names:
+                target = f"{base}.{alias.name}"
+                if target in is_module:
+                    aliases[alias.asname or alias.name] = target
+                elif alias.name.startswith("_") and base != here:
+                    found.add((here, target))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("flowkit"):
+                    aliases[alias.asname or alias.name] = alias.name
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+            target = aliases[node.value.id]
+            if (
+                node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and f"{target}.{node.attr}" not in is_module
+            ):
+                if target != here:
+                    found.add((here, f"{target}.{node.attr}"))
+    return found
+
+
+def test_no_private_helper_is_imported_across_modules():
+    # a helper another module needs is public (in _validate, _jit, _chunks, limits ...), not copied or reached into
+    used = set().union(*(_private_uses(p) for p in FLOWKIT.rglob("*.py")))
+    assert used - KNOWN_PRIVATE_IMPORTS == set()
+
+
+def test_the_private_import_check_can_fail():
+    probe = FLOWKIT / "fick.py"
+    assert _private_uses(probe) == set()  # fick takes only public helpers from _validate
+    text = probe.read_text(encoding="utf-8") + "\nfrom ._validate import _real_array\nx = _v._out\n"
+    found = {target for _, target in _private_uses(probe, text)}
+    assert found == {"flowkit._validate._real_array", "flowkit._validate._out"}

@@ -76,7 +76,9 @@ BAD_COUNTS = [2.5, -1, -(2**63), math.inf, math.nan, "3", True, None, np.ones(3)
 class P:
     """One parameter: its kind decides the bad values tried; ``nominal`` is a valid value."""
 
-    kind: str  # real | pos | nonneg | prob | count | seed | choice | array | optional | label | bool | any
+    # real | pos | nonneg | prob | array | optional (None or pos) | rtol | count | seed | gate | choice | label
+    # | bool | shape | traps | option | options | question | fixed (the student's answer: never varied)
+    kind: str
     nominal: object
     scalar: bool = False  # one number only: an array must be refused by name
     options: tuple = ()
@@ -434,7 +436,7 @@ def test_spec_matches_signature_and_nominal_call_is_finite(qualname):
     assert list(inspect.signature(func).parameters) == list(spec.params)
     if spec.examples == 0:
         return
-    outcome = call(func, nominal(spec))
+    outcome = call(func, nominal(spec), budget=None)  # also compiles or loads its numba kernels
     assert outcome[0] == "ok", f"the nominal call of {qualname} failed: {outcome}"
     assert not nonfinite(outcome[1])
 
@@ -446,8 +448,8 @@ def nominal(spec):
     return {name: p.nominal for name, p in spec.params.items()}
 
 
-def scaled(p, values):
-    """An array of valid-looking entries where one number belongs (or the wrong shape where an array does)."""
+def arrays_like(p):
+    """Arrays of valid-looking entries: where one number belongs, or of the wrong shape where an array does."""
     base = np.asarray(p.nominal, dtype=float) if p.kind not in ("count", "choice") else np.asarray(1.0)
     return [
         np.full(3, base.ravel()[0] if base.size else 1.0),
@@ -466,7 +468,7 @@ def bad_values(p):
             st.just(Fraction(1, 3)),
         )
         curated = NOT_NUMBERS if p.kind != "optional" else [v for v in NOT_NUMBERS if v is not None]
-        return st.one_of(numbers, st.sampled_from(curated), st.sampled_from(scaled(p, None)))
+        return st.one_of(numbers, st.sampled_from(curated), st.sampled_from(arrays_like(p)))
     if p.kind == "count":
         return st.one_of(
             st.sampled_from(HUGE_COUNTS + BAD_COUNTS + [0, 1, 2, 3.0, np.int64(5)]),
@@ -545,13 +547,15 @@ def _over_budget(signum, frame):
 BUDGET_S = 0.5
 
 
-def call(func, kwargs):
-    """('ok', result), ('raised', exception) or ('interrupted', None); stdout (the checks print) swallowed."""
+def call(func, kwargs, budget=BUDGET_S):
+    """('ok', result), ('raised', exception) or ('interrupted', None); stdout (the checks print) swallowed.
+
+    ``budget=None``: no time limit (the first call of a numba kernel may compile it)."""
     previous = signal.signal(signal.SIGPROF, _over_budget)  # SIGALRM belongs to pytest-timeout
     try:
         with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # an overflow warning before a ValueError, or OscillationWarning, is fine
-            signal.setitimer(signal.ITIMER_PROF, BUDGET_S)
+            signal.setitimer(signal.ITIMER_PROF, budget or 0)
             try:
                 return "ok", func(**kwargs)
             except SystemError as exc:
@@ -654,3 +658,41 @@ def test_extreme_valid_arguments_give_finite_results_or_a_named_error(qualname):
         judge(qualname, kwargs, call(func, kwargs), list(spec.params))
 
     run()
+
+
+# ---------------------------------------------------------------- what a careless student typed (tried by hand)
+
+
+def _module(name):
+    return importlib.import_module(f"flowkit.{name}")
+
+
+TYPED = [
+    (lambda: _module("flux").mean_speed("4.65e-26 kg", 300), TypeError, r"^mass must be a real number"),
+    (lambda: _module("fick").arrhenius(2e-5, 1.4e5, ["1000", "1100"]), TypeError, r"^T must be .*dtype <U4"),
+    (lambda: _module("flux").effusion_flux(2.4e25, np.sqrt(-1 + 0j)), TypeError, r"^mean_speed must be real.*complex"),
+    (lambda: _module("applications").stokes_einstein({"radius": 1e-8}), TypeError, r"^radius must be .*not a dict"),
+    (lambda: _module("randomwalk").walk(10, 10, 0.5, seed=1.7), TypeError, r"^seed must be None, an integer >= 0"),
+    (lambda: _module("randomwalk").walk(10, 10, np.array([0.5, 0.5])), ValueError, r"^p must be a single number"),
+    (
+        lambda: _module("diffusion").ftcs(np.r_[0, 0, 1.0, 0, 0], 1e-9, 1e-4, 1.0, 3, bc=np.ones(3)),
+        TypeError,
+        r"^bc must be one of 'noflux', 'fixed', 'periodic', not an array",
+    ),
+    (lambda: _module("diffusion").ftcs(np.r_[0, 0, 1.0, 0, 0], 1e-9, 1e-4, 1.0, 1000.5), ValueError, r"^steps must"),
+    (lambda: _module("diffusion").gaussian(np.linspace(-1, 1, 3), 5e-324, 1e-9), ValueError, r"^t is too extreme"),
+    (
+        lambda: _module("fick").interdiffusion_profile(np.zeros(5), np.ones(3), 1e-14, 1.0, 0.0),
+        ValueError,
+        r"^x and t must have shapes that broadcast together.*x \(5,\), t \(3,\)$",
+    ),
+    (lambda: _module("check").close(1.0, 1.0, rtol="1%"), TypeError, r"^rtol must be a real number"),
+]
+
+
+@pytest.mark.parametrize("typed, error, message", TYPED)
+def test_what_a_careless_student_typed(typed, error, message):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(error, match=message):
+            typed()

@@ -330,8 +330,10 @@ def gate_crossings_sd(count_left, count_right, p):
     count_left = _validate.nonnegative("count_left", count_left, "particles in the left site")
     count_right = _validate.nonnegative("count_right", count_right, "particles in the right site")
     p = _validate.probability("p", p, "hop probability per step")
+    inputs = dict(count_left=count_left, count_right=count_right, p=p)
+    _validate.broadcast(**inputs)
     half = 0.5 * np.asarray(p, dtype=float)
     # sqrt(a + b) as hypot(sqrt a, sqrt b): counts near the float limit do not overflow.
     spread = np.hypot(np.sqrt(np.asarray(count_left, dtype=float)), np.sqrt(np.asarray(count_right, dtype=float)))
     sd = np.sqrt(half * (1.0 - half)) * spread
-    return float(sd) if sd.ndim == 0 else sd
+    return _validate.result(sd, **inputs)
