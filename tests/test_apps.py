@@ -445,8 +445,8 @@ def test_update_refuses_what_is_not_a_real_number(bad):
     app = apps.walk_app(steps=5)
     before = app.params
     with pytest.raises(TypeError, match=r"p must be a number in \[0.05, 1\]; got"):
-        app.update(p=bad)
-    assert app.params == before  # nothing was taken
+        app.update(steps=9, p=bad)
+    assert app.params == before  # nothing was taken, not even the valid steps=9
 
 
 def test_update_refuses_nan_and_options_that_are_not_listed():

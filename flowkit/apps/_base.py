@@ -525,10 +525,11 @@ class SliderApp:
         not a control, or a value outside the control's range.
         """
         self._check_names(params)
+        checked = {key: self._checked(key, value) for key, value in params.items()}  # all or nothing
         self._silent = True  # one redraw for the whole batch, not one per widget
         try:
-            for key, value in params.items():
-                self._set_control(key, value)
+            for key, value in checked.items():
+                self.controls[key].value = value
         finally:
             self._silent = False
         self._refresh()
@@ -624,6 +625,10 @@ class SliderApp:
             )
 
     def _set_control(self, key, value):
+        self.controls[key].value = self._checked(key, value)
+
+    def _checked(self, key, value):
+        """``value`` as control ``key`` takes it, or a ValueError/TypeError naming ``key``."""
         widget = self.controls[key]
         span = control_range(widget)
         if span is not None:
@@ -648,7 +653,7 @@ class SliderApp:
             options = list(getattr(widget, "_options_values", widget.options))
             if value not in options:
                 raise ValueError(f"{key} must be one of {options!r}; got {value!r}")
-        widget.value = value
+        return value
 
     def _on_control(self, change):
         if not self._silent:
