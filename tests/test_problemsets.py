@@ -44,7 +44,7 @@ KINDS = {
     "hw02_ficks_law": ["calculation", "estimate", "data", "derivation", "calculation", "written"],
     "hw03_random_walk": ["calculation", "derivation", "data", "estimate", "simulation", "written"],
     "hw04_chemical_potential": ["calculation", "calculation", "derivation", "data", "estimate", "written"],
-    "hw05_analogies": ["calculation", "derivation", "data", "estimate", "calculation", "written"],
+    "hw05_analogies": ["calculation", "data", "estimate", "derivation", "calculation", "written"],
     "hw06_applications": ["calculation", "derivation", "data", "estimate", "calculation", "written"],
 }
 REQUIRED_KINDS = {"derivation", "estimate", "data", "written"}
@@ -82,9 +82,9 @@ ITEMS = {
     },
     "hw05_analogies": {
         "q1_test": {"v_F": "exact"},
-        "q2_test": {"C_fermi": "exact"},
-        "q3_test": {"nu_fit": "exact"},
-        "q4_test": {"eta_air": "estimate"},
+        "q2_test": {"nu_fit": "exact"},
+        "q3_test": {"eta_air": "estimate"},
+        "q4_test": {"C_fermi": "exact"},
         "q5_test": {"t_drag": "exact"},
     },
     "hw06_applications": {

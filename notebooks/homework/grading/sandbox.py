@@ -40,6 +40,7 @@ HERE = Path(__file__).resolve().parent
 LAUNCH = HERE / "launch_kernel.sh"
 PINNED = ("numpy", "scipy", "numba", "matplotlib", "ipykernel")
 DEFAULT_UIDS = tuple(range(64990, 64998))
+_HELD_UIDS = []  # open lock files of the uids this run uses (released when the process ends)
 
 
 def log(msg):
@@ -206,8 +207,18 @@ def sandbox_uids(n: int, python: Path | None) -> list[int | None]:
             continue  # an account owns it
         except KeyError:
             pass
-        if _uid_in_use(uid):
+        # a lock held for the whole run: two grading runs on one machine never share a uid
+        # (each kills every process of its uids when a submission is done)
+        lock = open(env_root() / f".uid-{uid}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
             continue
+        if _uid_in_use(uid):
+            lock.close()
+            continue
+        _HELD_UIDS.append(lock)
         chosen.append(uid)
         if len(chosen) == n:
             break
