@@ -114,6 +114,23 @@ def test_front_and_back_matter(number):
     assert "(notation.ipynb)" in text
 
 
+@pytest.mark.parametrize(
+    "path", [*sorted(NOTEBOOKS.glob("0[0-6]_*.ipynb")), NOTEBOOKS / "notation.ipynb"], ids=lambda p: p.stem
+)
+def test_headings_never_skip_a_level(path):
+    # the course website is built with -W: a jump such as H1 -> H3 fails it
+    level = 0
+    for cell in _cells(path):
+        if cell["cell_type"] != "markdown":
+            continue
+        for line in re.sub(r"```.*?```", "", _source(cell), flags=re.S).splitlines():
+            heading = re.match(r"(#{1,6}) ", line)
+            if heading:
+                new = len(heading.group(1))
+                assert new <= level + 1, f"{path.name}: {line!r} follows a level-{level} heading"
+                level = new
+
+
 def test_notebook_calls_and_question_bank_agree():
     start = [(0, kind, qid, var) for kind, qid, var, _ in _calls(NOTEBOOKS / "00_start_here.ipynb")]
     assert [qid for _, _, qid, _ in start] == ["00.alphas"]  # the start page's practice question
