@@ -244,6 +244,8 @@ def config_yml() -> str:
                 "html_js_files": ["flowkit-site.js"],
                 "html_show_sourcelink": False,
                 "mathjax_path": f"{JS}/mathjax/tex-mml-chtml.js",
+                # a heading that skips a level (H1 -> H3) is a style remark, not a broken page
+                "suppress_warnings": ["myst.header"],
                 "nb_execution_raise_on_error": True,
                 "nb_execution_show_tb": True,
                 "nb_merge_streams": True,
@@ -262,10 +264,17 @@ def config_yml() -> str:
     return json.dumps(config, indent=2)  # YAML is a superset of JSON
 
 
+def reference_pages() -> list[str]:
+    """Notebooks under notebooks/ that are not chapters (e.g. the notation page): after the chapters."""
+    chapters = {c.notebook for c in CHAPTERS}
+    return sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb") if p.stem not in chapters)
+
+
 def toc_yml() -> str:
     first, *rest = CHAPTERS
     lines = ["format: jb-book", f"root: {first.notebook}", "chapters:"]
     lines += [f"- file: {c.notebook}" for c in rest]
+    lines += [f"- file: {stem}" for stem in reference_pages()]
     lines.append("- file: homework")
     return "\n".join(lines) + "\n"
 
@@ -275,6 +284,12 @@ def write_book(book: Path, node_modules: Path) -> None:
     for chapter in CHAPTERS:
         nb = chapter_source(chapter)
         (book / f"{chapter.notebook}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+    for stem in reference_pages():
+        nb = json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = _rewrite_links("".join(cell["source"]))
+        (book / f"{stem}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     (book / "homework.md").write_text(homework_page(), encoding="utf-8")
     (book / "_config.yml").write_text(config_yml(), encoding="utf-8")
     (book / "_toc.yml").write_text(toc_yml(), encoding="utf-8")
