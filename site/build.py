@@ -306,6 +306,35 @@ def write_book(book: Path, node_modules: Path) -> None:
     shutil.copy2(HERE / "flowkit_site_ext.py", book / "flowkit_site_ext.py")
 
 
+# --------------------------------------------------------------------------- after the build
+_STATE = re.compile(r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)', re.S)
+
+
+def fix_widget_state(page: Path) -> int:
+    """Make every ipympl canvas image in a page's saved widget state a ``data:`` URL; returns how many.
+
+    ipympl keeps the last frame of a canvas drawn with no browser attached as
+    bare base64 in ``_data_url`` (``Canvas.send_binary``), which a browser takes
+    for a relative URL: one bad request per canvas. The prefix makes it the
+    image it is.
+    """
+    text = page.read_text(encoding="utf-8")
+    match = _STATE.search(text)
+    if match is None:
+        return 0
+    state = json.loads(match.group(2))
+    fixed = 0
+    for model in state.get("state", {}).values():
+        url = model.get("state", {}).get("_data_url")
+        if isinstance(url, str) and url and not url.startswith("data:"):
+            model["state"]["_data_url"] = "data:image/png;base64," + url
+            fixed += 1
+    if fixed:
+        body = json.dumps(state).replace("</", "<\\/")  # keep the JSON from closing its <script>
+        page.write_text(text[: match.start(2)] + body + text[match.end(2) :], encoding="utf-8")
+    return fixed
+
+
 # --------------------------------------------------------------------------- build
 def build(out: Path, keep_book: bool = False) -> Path:
     """Build the site into ``out`` (removed first); returns the folder holding index.html."""
@@ -346,6 +375,8 @@ def build(out: Path, keep_book: bool = False) -> Path:
             raise SystemExit(f"site build failed (jupyter-book exit {result.returncode}); see the messages above")
         shutil.copytree(work / "_build" / "html", out)
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
+        for page in out.glob("*.html"):
+            fix_widget_state(page)
     finally:
         if keep_book:
             log(f"book sources kept in {book}")
