@@ -521,8 +521,9 @@ def drag_plan(sliders, moves: int) -> list[tuple[str, float]]:
 
 
 # Timers put around the kernel's parts of a move, for the student dragging alone: the app's
-# update (physics + artists + readout + the "draw" announcement), the whole ipympl draw on request
-# (render + diff + PNG + send), and within it the diff and PNG encoding and the send.
+# update (physics + artists + readout + either the "draw" announcement or a blit of the moving
+# artists, which sends the frame at once), the whole ipympl draw on request (render + diff + PNG
+# + send), and within a draw or blit the diff and PNG encoding and the send.
 PROFILE_CODE = """
 import time as _fk_t, json as _fk_json
 from flowkit.apps._base import SliderApp as _fk_S
@@ -540,6 +541,7 @@ def _fk_wrap(cls, name, key):
     setattr(cls, name, timed)
 _fk_wrap(_fk_S, "_refresh", "app_update")
 _fk_wrap(_fk_nb.Canvas, "draw", "draw_on_request")
+_fk_wrap(_fk_nb.Canvas, "blit", "blit")
 _fk_wrap(_fk_W, "get_diff_image", "diff_and_png")
 _fk_wrap(_fk_nb.Canvas, "send_binary", "send_image")
 def _fk_summary():
@@ -806,9 +808,11 @@ async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=None, wa
         report["warm_cache_s"] = warm_numba_cache(cache)
         log(f"numba cache warmed once in {report['warm_cache_s']:.1f} s")
     hub = Hub(root, warm_cache=cache)
+    t_up = time.perf_counter()
     hub.start()
     try:
         await hub.wait_up(min(120.0, deadline_s))
+        report["hub_up_s"] = time.perf_counter() - t_up
         services = await hub.api("GET", "/hub/api/services")
         report["services"] = sorted(services)
         for n in sizes:
@@ -819,7 +823,9 @@ async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=None, wa
     finally:
         report["machine"]["load_at_end"] = os.getloadavg()
         pids = [p.pid for p in hub.processes()]
+        t_stop = time.perf_counter()
         killed = hub.stop()
+        report["stop_s"] = time.perf_counter() - t_stop
         report["killed_after_sigterm"] = killed
         report["stopped_cleanly"] = not any(psutil.pid_exists(p) and _alive(p) for p in pids)
     return report
@@ -956,7 +962,10 @@ def main(argv=None):
     print(table(report))
     print()
     print("\n".join(verdict(report)))
-    print(f"every process stopped: {report['stopped_cleanly']}; deadline hit: {report['deadline_hit']}")
+    print(
+        f"hub up in {report.get('hub_up_s', float('nan')):.1f} s, stopped in {report['stop_s']:.1f} s; "
+        f"every process stopped: {report['stopped_cleanly']}; deadline hit: {report['deadline_hit']}"
+    )
     if report["sizes"] and all(size["chapters"] for size in report["sizes"].values()):
         print()
         print(capacity(report))

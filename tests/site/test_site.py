@@ -186,6 +186,7 @@ def test_build_sources_follow_the_registry():
         *[c.notebook for c in CHAPTERS[1:]],
         *build.reference_pages(),
         "homework",
+        "notation",
     ]
     assert not set(build.reference_pages()) & {c.notebook for c in CHAPTERS}
     first = "".join(build.chapter_source(CHAPTERS[0])["cells"][0]["source"])
