@@ -245,6 +245,8 @@ def config_yml() -> str:
                 "html_js_files": ["flowkit-site.js"],
                 "html_show_sourcelink": False,
                 "mathjax_path": f"{JS}/mathjax/tex-mml-chtml.js",
+                # a heading that skips a level (H1 -> H3) is a style remark, not a broken page
+                "suppress_warnings": ["myst.header"],
                 "nb_execution_raise_on_error": True,
                 "nb_execution_show_tb": True,
                 "nb_merge_streams": True,
@@ -263,10 +265,17 @@ def config_yml() -> str:
     return json.dumps(config, indent=2)  # YAML is a superset of JSON
 
 
+def reference_pages() -> list[str]:
+    """Notebooks under notebooks/ that are not chapters (e.g. the notation page): after the chapters."""
+    chapters = {c.notebook for c in CHAPTERS}
+    return sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb") if p.stem not in chapters)
+
+
 def toc_yml() -> str:
     first, *rest = CHAPTERS
     lines = ["format: jb-book", f"root: {first.notebook}", "chapters:"]
     lines += [f"- file: {c.notebook}" for c in rest]
+    lines += [f"- file: {stem}" for stem in reference_pages()]
     lines.append("- file: homework")
     lines.append(f"- file: {NOTATION}")  # every chapter links to the notation page
     return "\n".join(lines) + "\n"
@@ -277,6 +286,12 @@ def write_book(book: Path, node_modules: Path) -> None:
     for chapter in CHAPTERS:
         nb = chapter_source(chapter)
         (book / f"{chapter.notebook}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+    for stem in reference_pages():
+        nb = json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "markdown":
+                cell["source"] = _rewrite_links("".join(cell["source"]))
+        (book / f"{stem}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     (book / "homework.md").write_text(homework_page(), encoding="utf-8")
     notation = json.loads((REPO / "notebooks" / f"{NOTATION}.ipynb").read_text(encoding="utf-8"))
     (book / f"{NOTATION}.ipynb").write_text(json.dumps(notation, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -293,6 +308,35 @@ def write_book(book: Path, node_modules: Path) -> None:
     extra = book / "_site_extra"
     copy_js(node_modules, static, extra)
     shutil.copy2(HERE / "flowkit_site_ext.py", book / "flowkit_site_ext.py")
+
+
+# --------------------------------------------------------------------------- after the build
+_STATE = re.compile(r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)', re.S)
+
+
+def fix_widget_state(page: Path) -> int:
+    """Make every ipympl canvas image in a page's saved widget state a ``data:`` URL; returns how many.
+
+    ipympl keeps the last frame of a canvas drawn with no browser attached as
+    bare base64 in ``_data_url`` (``Canvas.send_binary``), which a browser takes
+    for a relative URL: one bad request per canvas. The prefix makes it the
+    image it is.
+    """
+    text = page.read_text(encoding="utf-8")
+    match = _STATE.search(text)
+    if match is None:
+        return 0
+    state = json.loads(match.group(2))
+    fixed = 0
+    for model in state.get("state", {}).values():
+        url = model.get("state", {}).get("_data_url")
+        if isinstance(url, str) and url and not url.startswith("data:"):
+            model["state"]["_data_url"] = "data:image/png;base64," + url
+            fixed += 1
+    if fixed:
+        body = json.dumps(state).replace("</", "<\\/")  # keep the JSON from closing its <script>
+        page.write_text(text[: match.start(2)] + body + text[match.end(2) :], encoding="utf-8")
+    return fixed
 
 
 # --------------------------------------------------------------------------- build
@@ -335,6 +379,8 @@ def build(out: Path, keep_book: bool = False) -> Path:
             raise SystemExit(f"site build failed (jupyter-book exit {result.returncode}); see the messages above")
         shutil.copytree(work / "_build" / "html", out)
         shutil.rmtree(out / ".doctrees", ignore_errors=True)
+        for page in out.glob("*.html"):
+            fix_widget_state(page)
     finally:
         if keep_book:
             log(f"book sources kept in {book}")

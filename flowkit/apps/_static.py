@@ -261,10 +261,11 @@ def _static_widget(app, before):
             panels.append((name, frames, values.index(before[name])))
     finally:
         app.update(**before)
-    shown = ", ".join(app.controls[n].description for n, _, _ in panels)
+    shown = " and ".join(app.controls[n].description for n, _, _ in panels)
     others = len(app.controls) - len(panels)
     note_text = (
-        f"On this page only <b>{html.escape(shown)}</b> moves (pre-rendered frames); "
+        f"On this page only <b>{html.escape(shown)}</b> {'move' if len(panels) > 1 else 'moves'} "
+        "(pre-rendered frames); "
         f"{others} more control{'s' if others != 1 else ''} in the notebook: <i>{LAUNCH_NOTE}</i>."
         if panels
         else f"A still of the app; <i>{LAUNCH_NOTE}</i>."

@@ -184,9 +184,11 @@ def test_build_sources_follow_the_registry():
     assert toc.splitlines()[1] == f"root: {CHAPTERS[0].notebook}"
     assert [line[len("- file: ") :] for line in toc.splitlines() if line.startswith("- file: ")] == [
         *[c.notebook for c in CHAPTERS[1:]],
+        *build.reference_pages(),
         "homework",
         "notation",
     ]
+    assert not set(build.reference_pages()) & {c.notebook for c in CHAPTERS}
     first = "".join(build.chapter_source(CHAPTERS[0])["cells"][0]["source"])
     assert first.startswith("# ") and 'class="flowkit-launch"' in first and "launch to use every control" in first
     assert "homework/source" not in build.homework_page()
