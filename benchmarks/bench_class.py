@@ -452,7 +452,17 @@ class Student:
         await self.frames_settled(timeout)
 
     def sliders(self) -> list[tuple[str, dict]]:
-        return [(cid, s) for cid, s in self.models.items() if s.get("_model_name") in SLIDER_MODELS]
+        """The sliders a student can see and move (an app hides the controls of its other views)."""
+
+        def visible(state):
+            layout = self.models.get(str(state.get("layout", "")).removeprefix("IPY_MODEL_"), {})
+            return layout.get("display") != "none" and layout.get("visibility") != "hidden"
+
+        return [
+            (cid, s)
+            for cid, s in self.models.items()
+            if s.get("_model_name") in SLIDER_MODELS and not s.get("disabled") and visible(s)
+        ]
 
     async def move(self, comm_id, value, timeout) -> Move:
         before_bytes, before_frames = self.bytes_down, self.frames
