@@ -278,7 +278,7 @@ def main():
 def run_latency(args):
     """Sections 1 and 2 (they share one process)."""
     print(f"load average before: {os.getloadavg()[0]:.2f} (2-core machine shared with other jobs)")
-    print(f"\n1. slider latency: update + forced Agg draw, {args.moves} moves per control")
+    print(f"\n1. slider latency: update + repaint (Agg; blitted over the static layer), {args.moves} moves per control")
     print(f"{'app':<17}{'moves':>6}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}  budget (50/100 ms)")
     all_ok = True
     if args.no_static_layer:

@@ -73,10 +73,6 @@ def show(value: Any) -> str:
     return text_
 
 
-# The old private name, still used by randomwalk until it calls show().
-_show = show
-
-
 def _type_name(value: Any) -> str:
     if value is None:
         return "None"

@@ -719,11 +719,13 @@ def prediction(
     """
     target = _check_target("expected", expected)
     rtol = _check_rtol(rtol)
+    if not isinstance(traps, (tuple, list)):
+        raise ValueError(f"traps must be a list of (value, explanation) pairs; got {_validate.show(traps)}")
     checked_traps = []
-    for item in traps:
+    for i, item in enumerate(traps):
         if not (isinstance(item, (tuple, list)) and len(item) == 2 and isinstance(item[1], str)):
             raise ValueError(f"traps must hold (value, explanation) pairs; got {item!r}")
-        checked_traps.append((_check_target("trap", item[0]), item[1]))
+        checked_traps.append((_check_target(f"traps[{i}][0]", item[0]), item[1]))
     for arg, text in (("hint", hint), ("why", why), ("unit", unit), ("name", name), ("blank", blank)):
         _check_label(arg, text)
 
@@ -798,7 +800,9 @@ def multiple_choice(answer, correct, options, name="your choice"):
     for key, text in options.items():
         norm = _option_key(key)
         if norm is None or not norm or not isinstance(text, str) or not text.strip():
-            raise ValueError(f"each option needs a string key and a non-empty explanation; got {key!r}: {text!r}")
+            raise ValueError(
+                f"options must map each key (a letter or number) to a non-empty explanation; got {key!r}: {text!r}"
+            )
         table[norm] = text
     want = _option_key(correct)
     if want not in table:

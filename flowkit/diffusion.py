@@ -103,19 +103,21 @@ def stable_dt(D, dx, dim=1):
     Returns
     -------
     float
-        dt_max = dx^2 / (2 dim D), in s. ``math.inf`` when D = 0 (nothing moves).
+        dt_max = dx^2 / (2 dim D), in s. ``math.inf`` when D = 0 (nothing moves), or
+        when D is so small that dx^2 / (2 dim D) exceeds float64 (every dt is stable).
     """
     D = _v.nonnegative("D", D, "a diffusion coefficient in m^2/s")
     dx = _v.positive("dx", dx, "a cell width in m")
     dim = _v.count("dim", dim, "the number of space dimensions, 1 to 3", minimum=1)
     if dim > 3:
         raise ValueError(f"dim must be 1, 2 or 3 (space dimensions); got {dim!r}")
-    if np.ndim(D) or np.ndim(dx):
-        with np.errstate(divide="ignore"):  # D = 0 entries: any dt is stable -> inf
-            return dx**2 / (2.0 * dim * np.asarray(D))
-    if D == 0.0:
-        return math.inf
-    return dx**2 / (2.0 * dim * D)
+    # float64, not Python floats: a huge dx**2 is then inf instead of an OverflowError
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore", under="ignore"):
+        dt_max = np.float64(dx) ** 2 / (2.0 * dim * np.asarray(D))
+        # where dx^2 or 2 dim D overflowed: the same quotient, ordered to stay in range
+        dt_max = np.where(np.isfinite(dt_max), dt_max, (np.float64(dx) / D) * (np.float64(dx) / (2.0 * dim)))
+    dt_max = np.where(np.asarray(D) == 0, np.inf, dt_max)  # D = 0: any dt is stable (also for a subnormal dx)
+    return dt_max if np.ndim(dt_max) else float(dt_max)
 
 
 def gaussian(x, t, D, N=1, x0=0):
@@ -146,8 +148,12 @@ def gaussian(x, t, D, N=1, x0=0):
     D = _v.positive("D", D, "a diffusion coefficient in m^2/s")
     N = _v.nonnegative("N", N, "the amount released")
     x0 = _v.finite("x0", x0, "the release point in m")
-    spread = 4.0 * D * t
-    return N / np.sqrt(np.pi * spread) * np.exp(-((x - x0) ** 2) / spread)
+    inputs = dict(x=x, t=t, D=D, N=N, x0=x0)
+    _v.broadcast(**inputs)
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):  # judged by result()
+        spread = 4.0 * np.asarray(D) * t
+        c = N / np.sqrt(np.pi * spread) * np.exp(-((np.asarray(x) - x0) ** 2) / spread)
+    return _v.result(c, **inputs)
 
 
 # ---------------------------------------------------------------------------
@@ -165,19 +171,32 @@ def _check_common(c0, D, dx, dt, steps, bc, ndim, solver):
         raise ValueError(f"c0 must be a {ndim}D array of cell values; got an array of shape {arr.shape}")
     if min(arr.shape) < 3:
         raise ValueError(f"c0 must have at least 3 cells along each axis; got an array of shape {arr.shape}")
-    D = float(_v.nonnegative("D", D, "a diffusion coefficient in m^2/s"))
-    dx = float(_v.positive("dx", dx, "a cell width in m"))
-    dt = float(_v.positive("dt", dt, "a time step in s"))
+    D = _v.nonnegative("D", D, "a diffusion coefficient in m^2/s", scalar=True)
+    dx = _v.positive("dx", dx, "a cell width in m", scalar=True)
+    dt = _v.positive("dt", dt, "a time step in s", scalar=True)
     steps = _v.count("steps", steps, "the number of time steps")
     bc = _v.choice("bc", bc, _BCS)
     return arr, D, dx, dt, steps, bc
 
 
+def _mesh_ratio(D, dx, dt):
+    """r = D dt / dx^2, or a ValueError naming D, dt and dx when float64 cannot hold it."""
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        r = float(np.float64(D) * dt / np.float64(dx) ** 2)
+        if not math.isfinite(r) or (r == 0.0 and D > 0):
+            r = float(np.float64(D) / dx * (dt / np.float64(dx)))  # the same ratio, ordered to dodge over/underflow
+    if not math.isfinite(r):
+        raise ValueError(
+            f"D, dt and dx must give a finite r = D dt / dx^2 in float64; got D = {D!r} m^2/s, dt = {dt!r} s, dx = {dx!r} m"
+        )
+    return r
+
+
 def _check_stable(D, dx, dt, dim):
-    r = D * dt / dx**2
+    r = _mesh_ratio(D, dx, dt)
     limit = 0.5 / dim
     if r > limit * (1.0 + _SLACK):
-        best = dx**2 / (2.0 * dim * D)
+        best = stable_dt(D, dx, dim)
         raise ValueError(
             f"dt = {dt!r} s is beyond the explicit stability limit: r = D dt / dx^2 = {r:.6g} "
             f"must be <= {limit:g} in {dim}D; the largest stable dt is {best!r} s "
@@ -656,9 +675,7 @@ def crank_nicolson(c0, D, dx, dt, steps, bc="noflux"):
     (1.0, True)
     """
     c, D, dx, dt, steps, bc = _check_common(c0, D, dx, dt, steps, bc, 1, "crank_nicolson")
-    r = D * dt / dx**2
-    if not math.isfinite(r):
-        raise ValueError(f"dt must make r = D dt / dx^2 finite; got dt = {dt!r} s, D = {D!r}, dx = {dx!r}")
+    r = _mesh_ratio(D, dx, dt)
     if r == 0.0 or steps == 0:
         return c
     code = _BC_CODE[bc]

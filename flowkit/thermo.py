@@ -68,7 +68,7 @@ def thermal_wavelength(mass: ArrayLike, T: ArrayLike) -> float | np.ndarray:
 
 
 def chemical_potential_density(n: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
-    """Ideal-gas chemical potential from number density, ``kT ln(n lambda^3)``.
+    """Ideal-gas chemical potential from number density, ``kT ln(n Lambda^3)``.
 
     Parameters
     ----------
@@ -93,7 +93,7 @@ def chemical_potential_density(n: ArrayLike, T: ArrayLike, mass: ArrayLike) -> f
 
 
 def chemical_potential(P: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
-    """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n lambda^3)``, ``n = P/(kT)``.
+    """Ideal-gas chemical potential at pressure ``P``: ``kT ln(n Lambda^3)``, ``n = P/(kT)``.
 
     Parameters
     ----------
@@ -160,7 +160,7 @@ def delta_mu(P1: ArrayLike, P2: ArrayLike, T: ArrayLike) -> float | np.ndarray:
 
 
 def sackur_tetrode(N: ArrayLike, V: ArrayLike, T: ArrayLike, mass: ArrayLike) -> float | np.ndarray:
-    """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N lambda^3)) + 5/2]``.
+    """Entropy of a classical monatomic ideal gas, ``N k [ln(V/(N Lambda^3)) + 5/2]``.
 
     Parameters
     ----------

@@ -26,8 +26,8 @@ WRONG = {
     "hw06_applications": ("q1_answer", "p_wind = p_wind * 1e9  # answered in nPa, not Pa", "q1_test"),
 }
 
-# hw01 and hw06: the visible check catches the slip (a sign where the sign is not asked, a units slip
-# of 1e9); the others pass the form-only visible check and the hidden check diagnoses them in the
+# hw01 and hw06: the visible check catches the slip (a sign where the sign is not asked; a units slip
+# of 1e9, which its wide window reports as the smallest power of ten that would fit); the others pass the form-only visible check and the hidden check diagnoses them in the
 # graded feedback.
 WRONG_HINT = {
     "hw01_flux": "wrong sign",
@@ -35,7 +35,7 @@ WRONG_HINT = {
     "hw03_random_walk": "factor 2",
     "hw04_chemical_potential": "wrong sign",
     "hw05_analogies": "1e3 times too small",
-    "hw06_applications": "1e9 times too large",
+    "hw06_applications": "unit conversion",
 }
 
 NEAR = {

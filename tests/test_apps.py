@@ -43,6 +43,13 @@ def app(request):
     return getattr(apps, request.param)()
 
 
+def _descendants(widget):
+    """Every widget inside ``widget`` (depth first)."""
+    for child in getattr(widget, "children", ()):
+        yield child
+        yield from _descendants(child)
+
+
 def _values_to_try(widget):
     """The extremes of a slider, or every option of a toggle."""
     span = control_range(widget)
@@ -63,8 +70,18 @@ def test_app_builds_with_the_public_api(app):
     bundle = app._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     # Under Agg the layout holds a PNG image of the figure (no interactive canvas).
-    images = [w for w in app.widget.children if isinstance(w, widgets.Image)]
+    images = [w for w in _descendants(app.widget) if isinstance(w, widgets.Image)]
     assert len(images) == 1 and images[0].value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_controls_sit_beside_the_figure_and_wrap_below_it(app):
+    stage = next(w for w in _descendants(app.widget) if "flowkit-stage" in w._dom_classes)
+    figure_view, controls = stage.children
+    assert isinstance(figure_view, widgets.Image) and "flowkit-controls" in controls._dom_classes
+    assert stage.layout.flex_flow == "row wrap" and controls.layout.min_width == "300px"
+    assert set(app.controls.values()) <= set(controls.children)
+    # beside it above 760 + 300 px: every app's figure is at most 7.6 inches wide at 100 dpi
+    assert app.figure.get_figwidth() * app.figure.dpi <= 760 + 1e-9
 
 
 def test_every_control_extreme_updates_and_draws(app):
@@ -111,7 +128,7 @@ def test_moving_a_widget_redraws(app):
 
 
 def test_image_fallback_follows_updates(app):
-    image = next(w for w in app.widget.children if isinstance(w, widgets.Image))
+    image = next(w for w in _descendants(app.widget) if isinstance(w, widgets.Image))
     first = image.value
     name, widget = next((k, w) for k, w in app.controls.items() if control_range(w) is not None)
     low, high = control_range(widget)
@@ -776,7 +793,7 @@ def test_static_layer_uses_public_blitting_and_redraws_only_when_the_frame_chang
 
 def test_static_layer_image_fallback_blits_after_the_first_frame():
     app = apps.walk_app(steps=20)
-    image = next(w for w in app.widget.children if isinstance(w, widgets.Image))
+    image = next(w for w in _descendants(app.widget) if isinstance(w, widgets.Image))
     full = app.layers.full_draws
     # the limits stay on their ladder for these: x to +-15 (4 sqrt(p t) = 12.6-13.6), y to 0.2
     # (1.1 x the peak 1/sqrt(pi t) = 0.196 at t = 20, less later)
@@ -838,9 +855,9 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
     kernel itself sends once the browser says "initialized": the figure bbox in
     CSS pixels.
     """
+    backend = mpl.get_backend()  # before importing ipympl's backend module, which selects itself
     from ipympl.backend_nbagg import Canvas
 
-    backend = mpl.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         app = apps.flux_app()
@@ -853,18 +870,19 @@ def test_ipympl_canvas_knows_its_size_before_it_is_displayed():
         assert canvas._size[0] > 100 and canvas._size[1] > 100
     finally:
         plt.switch_backend(backend)
+        assert mpl.get_backend() == backend  # later tests build their apps under Agg again
 
 
 @pytest.mark.filterwarnings("ignore:Passing unrecognized arguments:DeprecationWarning")
 def test_ipympl_private_state_is_set_in_one_place_and_fails_loudly():
     """The private ipympl traits flowkit sets exist in the installed ipympl; if one is renamed,
     the one function that sets them raises instead of leaving a blank figure."""
+    backend = mpl.get_backend()  # before importing ipympl's backend module, which selects itself
     from ipympl.backend_nbagg import Canvas
 
     from flowkit.apps._base import IPYMPL_PRIVATE_TRAITS, ipympl_private_state
 
     assert all(Canvas.class_traits().get(name) is not None for name in IPYMPL_PRIVATE_TRAITS)
-    backend = mpl.get_backend()
     plt.switch_backend("module://ipympl.backend_nbagg")
     try:
         app = apps.flux_app()
@@ -882,3 +900,33 @@ def test_ipympl_private_state_is_set_in_one_place_and_fails_loudly():
             ipympl_private_state(Renamed())
     finally:
         plt.switch_backend(backend)
+        assert mpl.get_backend() == backend  # later tests build their apps under Agg again
+
+
+@pytest.mark.parametrize("factory", [c.app for c in chapters.app_chapters()])
+def test_controls_of_a_hidden_view_are_hidden_and_come_back(factory):
+    """A control that does nothing in the view on screen is hidden with its view (02: the ink
+    sliders beside the Arrhenius panel; 05: the electron sliders beside momentum and ink)."""
+    app = getattr(apps, factory)()
+    if app.view_control is None:
+        assert all(w.layout.display in (None, "") for w in app.controls.values())
+        return
+    views = list(app.view_controls)
+    assert views == list(app.controls[app.view_control].options)  # every view is declared
+    for view in [*views, views[0]]:
+        app.update(**{app.view_control: view})
+        for name, widget in app.controls.items():
+            own = [v for v, names in app.view_controls.items() if name in names]
+            shown = widget.layout.display != "none"
+            assert shown == (not own or view in own), (view, name)
+
+
+def test_fick_ink_sliders_hide_with_the_arrhenius_panel_and_wait_for_release_in_2d():
+    app = apps.fick_app()
+    ink = [app.controls["D_ink"], app.controls["t_ink"]]
+    assert all(w.layout.display == "none" for w in ink)  # the Arrhenius panel is on screen
+    assert app.controls["T"].layout.display != "none"  # T feeds the couple, always shown
+    app.update(panel="ink 2D")
+    assert all(w.layout.display != "none" and not w.continuous_update for w in ink)
+    app.controls["panel"].value = "ink 1D"  # the toggle itself, as a click would
+    assert all(w.layout.display != "none" and w.continuous_update for w in ink)

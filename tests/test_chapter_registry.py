@@ -62,7 +62,8 @@ def test_warm_cache_and_benchmarks_list_the_dummy_chapter(dummy_registered):
     assert "dummy_app" in _load("benchmarks/bench_binder_first_move.py").app_factories()
 
 
-@pytest.mark.slow
+# Not marked slow (~30 s, two collections in a fresh process): it is the proof that the
+# registry is the only list of chapters, so CI runs it.
 def test_every_chapter_wide_test_suite_collects_the_dummy_chapter(tmp_path):
     (tmp_path / "dummy_chapter_plugin.py").write_text(PLUGIN)
     suites = ["tests/test_apps.py", "tests/browser/test_chapters.py", "tests/browser/test_voila.py"]

@@ -285,6 +285,11 @@ def test_try_this_goals_are_reached_on_the_sliders():
         fermi.update(T=inquiry.question("05.try.fermi").right_answer() * fermi.values["T_F"])
         assert fermi.values["ratio_to_cold"] == pytest.approx(1.10, rel=0.01)
 
+        walk = apps.walk_app()
+        walk.update(p=0.5, steps=100, n_walkers=1e9)  # the readout's own 5 % estimate, from one random history
+        low, high = inquiry.question("03.try.gate").expected()
+        assert low < walk.values["gate_N_for_5_percent"] < high
+
         wind = apps.applications_app(view="solar wind")
         wind.update(n_cm3=inquiry.question("06.try.geo").right_answer(), v_kms=400.0)
         assert wind.values["standoff_RE"] == pytest.approx(6.6, rel=0.01)

@@ -162,3 +162,14 @@ def test_parse_size_rejects_nonsense(bad):
 def test_parse_size_rejects_wrong_types(bad):
     with pytest.raises(TypeError, match="^memory must be"):
         limits.set_memory_limit(bad)
+
+
+def test_the_spelling_a_notebook_uses():
+    # `import flowkit` then `flowkit.limits.allow(...)`: the one mechanism, reached lazily.
+    import flowkit
+
+    assert flowkit.limits is limits
+    with flowkit.limits.allow(memory="8 GiB"):
+        assert flowkit.limits.memory_limit() == 8 * 2**30
+        x = rw.walk(10, 5, 0.5, seed=1)
+    assert x.shape == (10,)

@@ -174,8 +174,12 @@ def quantity(label, value, unit="", digits=3):
 
 
 # --------------------------------------------------------------------------- control factories
-_LAYOUT = dict(width="95%")
-_STYLE = dict(description_width="11em")
+# Sliders fill the controls column beside the figure (see SliderApp._layout).
+_LAYOUT = dict(width="100%")
+_STYLE = dict(description_width="10em")
+#: Width of the controls column at its narrowest: beside the figure when the app's box is at
+#: least the figure's width plus this (760 + 300 px for a 7.6-inch figure at 100 dpi), below it otherwise.
+CONTROLS_MIN_WIDTH = "300px"
 
 
 def float_slider(description, value, vmin, vmax, step, fmt=".3g", continuous=True):
@@ -403,7 +407,7 @@ class SliderApp:
     #: Short name, used for the CSV file written by the export button.
     name = "app"
     #: Figure size in inches at the current style's dpi.
-    figsize = (8.0, 3.6)
+    figsize = (7.6, 3.6)
     #: Keyword options that are not controls, with their defaults (e.g. ``{"seed": 2024}``).
     #: Each is checked by :meth:`_check_option` and set as an attribute before ``_build`` runs.
     options = {}
@@ -658,10 +662,11 @@ class SliderApp:
         own = {name for names in self.view_controls.values() for name in names}
         shown = set(self.view_controls.get(view, ()))
         slow = set(self.release_only.get(view, ()))
+        switched = {name for names in self.release_only.values() for name in names}
         for name, widget in self.controls.items():
             if name in own:
                 widget.layout.display = None if name in shown else "none"
-            if hasattr(widget, "continuous_update"):
+            if name in switched:  # only the controls named in release_only change their mode
                 widget.continuous_update = name not in slow
 
     def _redraw_into_readout(self):
@@ -722,10 +727,22 @@ class SliderApp:
         )
         export.on_click(self._export_clicked)
         buttons = widgets.HBox([export, *self._extra_buttons(), self.status])
+        # The controls sit in a column beside the figure, so a projector (Voila, 1280 x 800) shows
+        # both without scrolling; where the box is narrower than the figure plus
+        # CONTROLS_MIN_WIDTH (JupyterLab with the file browser open, a book column) the column
+        # wraps below the figure and takes the full width.
         controls = widgets.VBox(
-            list(self.controls.values()) + list(self._extra_widgets()), layout=widgets.Layout(width="100%")
+            list(self.controls.values()) + list(self._extra_widgets()),
+            layout=widgets.Layout(flex="1 1 0%", min_width=CONTROLS_MIN_WIDTH, margin="0 0 0 8px"),
         )
-        box = widgets.VBox([controls, figure_view, self.readout, buttons])
+        controls.add_class("flowkit-controls")
+        figure_view.layout.flex = "0 1 auto"
+        stage = widgets.Box(
+            [figure_view, controls],
+            layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start", width="100%"),
+        )
+        stage.add_class("flowkit-stage")
+        box = widgets.VBox([stage, self.readout, buttons])
         box.add_class("flowkit-app")
         return box
 

@@ -31,6 +31,7 @@ import io
 import math
 import os
 import re
+from contextlib import contextmanager
 
 import ipywidgets as widgets
 import numpy as np
@@ -101,20 +102,57 @@ def _label(widget, value):
         return f"{value:.3g}"
 
 
-def _png(figure):
-    """PNG bytes of the figure as it stands, drawn on its own canvas.
+def _draws(app):
+    layers = getattr(app, "layers", None)
+    return (getattr(layers, "full_draws", None), getattr(layers, "fast_draws", None))
 
-    The Agg draw reuses the app's cached static layer (~20 ms instead of ~130 ms
-    for ``savefig``); a 256-colour palette keeps line art as it looks at a third
-    of the size.
+
+def _png(app, drawn=False):
+    """PNG bytes of the app's figure as it stands, from its own canvas.
+
+    ``drawn``: the canvas already holds the current state (the update repainted
+    it). Otherwise the app's static layer repaints only the moving artists when
+    the axes did not change (``app.layers.repaint()``, a few ms; ``savefig``
+    redraws everything, ~130 ms). A 256-colour palette keeps line art as it
+    looks at a third of the size.
     """
     from PIL import Image  # a matplotlib dependency
 
-    FigureCanvasAgg.draw(figure.canvas)  # the Agg draw only: no ipympl push to a browser
+    figure = app.figure
+    layers = getattr(app, "layers", None)
+    if not drawn:
+        if layers is not None and hasattr(layers, "repaint"):
+            layers.repaint()
+        else:
+            FigureCanvasAgg.draw(figure.canvas)
     image = Image.fromarray(np.asarray(figure.canvas.buffer_rgba())).convert("RGB")
     out = io.BytesIO()
     image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, format="png")
     return out.getvalue()
+
+
+@contextmanager
+def _no_browser_pushes(figure):
+    """While frames are rendered, the canvas sends nothing to a browser.
+
+    An ipympl (WebAgg) canvas pushes a PNG diff to every attached view on each
+    blit (~90 ms a frame); on the site those frames go into the page instead.
+    The manager's views are detached and put back afterwards.
+    """
+    manager = getattr(figure.canvas, "manager", None)
+    sockets = getattr(manager, "web_sockets", None)
+    if not isinstance(sockets, (list, set)) or not hasattr(manager, "remove_web_socket"):
+        yield
+        return
+    saved = list(sockets)
+    for socket in saved:
+        manager.remove_web_socket(socket)
+    try:
+        yield
+    finally:
+        for socket in saved:
+            if socket not in sockets:
+                sockets.append(socket) if isinstance(sockets, list) else sockets.add(socket)
 
 
 def _text(readout_html):
@@ -141,8 +179,11 @@ class _Frame:
 
 
 def _render(app, name, value):
+    before = _draws(app)
     app.update(**{name: value})
-    return _Frame(_label(app.controls[name], value), _png(app.figure), app.readout.value)
+    # the update repainted the canvas itself unless it only asked a browser to (draw_idle)
+    drawn = None not in before and _draws(app) != before
+    return _Frame(_label(app.controls[name], value), _png(app, drawn), app.readout.value)
 
 
 def _scrubber(app, name, frames, start, note):
@@ -199,7 +240,12 @@ def static_widget(app):
     Renders every frame now; the app is left with the control values it had.
     """
     before = dict(app.params)
-    here = _Frame("", _png(app.figure), app.readout.value)
+    with _no_browser_pushes(app.figure):
+        return _static_widget(app, before)
+
+
+def _static_widget(app, before):
+    here = _Frame("", _png(app), app.readout.value)
     panels = []
     try:
         for name in _scrub_names(app):

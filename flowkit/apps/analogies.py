@@ -60,7 +60,7 @@ class AnalogiesApp(SliderApp):
     name = "analogies"
     view_control = "view"
     view_controls = {"momentum vs ink": ("nu", "D", "t"), "Fermi effusion": ("T", "n")}
-    figsize = (8.4, 3.6)
+    figsize = (7.6, 3.6)
     gap = 10 * _MM  # m
     cells = 51
     cn_steps = 100

@@ -82,7 +82,7 @@ class ApplicationsApp(SliderApp):
         "coffee ring": ("t_frac",),
         "nodal flow": ("U_um_s", "L_um", "D"),
     }
-    figsize = (8.4, 3.6)
+    figsize = (7.6, 3.6)
     _n_grid_cm3 = np.logspace(np.log10(0.5), 2.0, 150)
     _t_grid = np.linspace(0.0, 1.0, 201)
     _r_grid = np.linspace(0.0, 0.99, 150)  # r / R, inside the contact line

@@ -84,7 +84,7 @@ class EntropyApp(SliderApp):
         "reservoirs": ("split", "V_ratio", "conductance", "t_window"),
         "Onsager": ("L11", "L12", "L21", "L22"),
     }
-    figsize = (8.0, 5.2)
+    figsize = (7.6, 4.6)
     n_total = 1e20
     volume_total = 2e-3  # m^3
     T = 300.0  # K

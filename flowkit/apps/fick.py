@@ -75,7 +75,7 @@ class FickApp(SliderApp):
     view_control = "panel"
     #: the ink sliders act on the ink panels only (the others feed the couple, always on screen)
     view_controls = {"Arrhenius": (), "ink 1D": ("D_ink", "t_ink"), "ink 2D": ("D_ink", "t_ink")}
-    figsize = (8.4, 3.8)
+    figsize = (7.6, 3.8)
 
     # couple: fixed window, 1 µm spacing
     _x_um = np.linspace(-200.0, 200.0, 401)

@@ -42,7 +42,7 @@ class FluxApp(SliderApp):
     """
 
     name = "flux"
-    figsize = (8.4, 3.6)
+    figsize = (7.6, 3.6)
     _beta_grid = np.linspace(0.0, 0.99, 200)
     _area_grid_mm2 = np.logspace(-2, 2, 120)
 

@@ -53,7 +53,7 @@ class WalkApp(SliderApp):
     """
 
     name = "walk"
-    figsize = (8.4, 3.6)
+    figsize = (7.6, 3.6)
     options = {"seed": 2024}
     max_steps = 200
     #: walkers stepped one by one for the MSD curve (at most)

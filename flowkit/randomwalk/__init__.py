@@ -57,6 +57,13 @@ Speed: the first numba call in a process costs about half a second (numba
 initialising itself, even with every kernel cached on disk); :func:`warm_up`
 pays that, and loads each kernel, before a slider is touched.
 
+Bounded and interruptible: every function that allocates in proportion to
+its arguments checks its estimate against :mod:`flowkit.limits` before it
+starts (``walk(10**12, 10, 0.5)`` is a ValueError naming ``n_walkers``, not a
+frozen notebook), and long runs go in pieces of about 0.1 s, so Ctrl-C (the
+notebook's interrupt button) stops them within a second and a progress bar
+appears after 2 s. The pieces never change the numbers a seed gives.
+
 Examples
 --------
 >>> from flowkit import randomwalk

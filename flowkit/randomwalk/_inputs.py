@@ -14,6 +14,8 @@ from flowkit import _validate
 #: thread count.
 N_CHUNKS = 64
 
+_INT64_MAX = 2**63 - 1
+
 #: Boundary conditions of the lattice walks.
 BCS = ("noflux", "periodic")
 
@@ -26,9 +28,7 @@ def seed_sequence(seed):
         # Drawing the entropy from the Generator advances it, so two calls with
         # the same Generator give two different (but reproducible) walks.
         return np.random.SeedSequence(seed.integers(0, 2**63, size=4, dtype=np.int64).tolist())
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, a numpy.random.Generator or None; got {seed!r}")
-    return np.random.SeedSequence(int(seed))
+    return np.random.SeedSequence(_validate.seed("seed", seed))
 
 
 def chunk_keys(seed, n_chunks=N_CHUNKS):
@@ -61,9 +61,10 @@ def generator(seed):
 
 def walk_args(n_walkers, steps, p):
     """Validated ``(n_walkers, steps, p)`` of a walker function."""
-    n = _validate.count("n_walkers", n_walkers, "number of walkers", minimum=0)
-    t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    # int64 bounds: the kernels and NumPy's binomial and multinomial count in int64
+    n = _validate.count("n_walkers", n_walkers, "number of walkers", minimum=0, maximum=_INT64_MAX)
+    t = _validate.count("steps", steps, "number of time steps", minimum=0, maximum=_INT64_MAX)
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     return n, t, p
 
 
@@ -74,9 +75,9 @@ def counts_1d(name, counts):
         raise ValueError(f"{name} must be a non-empty 1D array of particle numbers; got shape {arr.shape}")
     if arr.dtype.kind in "iu":
         if np.any(arr < 0) or np.any(arr >= 2**62):
-            raise ValueError(f"{name} must hold particle numbers in [0, 2**62); got {_validate._show(arr)}")
+            raise ValueError(f"{name} must hold particle numbers in [0, 2**62); got {_validate.show(arr)}")
         return arr.astype(np.int64)
     vals = _validate.nonnegative(name, arr, "particle numbers per site")
     if np.any(vals != np.floor(vals)) or np.any(vals >= 2.0**62):
-        raise ValueError(f"{name} must hold whole particle numbers (integers >= 0); got {_validate._show(arr)}")
+        raise ValueError(f"{name} must hold whole particle numbers (integers >= 0); got {_validate.show(arr)}")
     return vals.astype(np.int64)

@@ -66,7 +66,9 @@ def diffusion_coefficient(p, ell, tau):
     p = _validate.probability("p", p, "hop probability per step")
     ell = _validate.positive("ell", ell, "lattice spacing in m")
     tau = _validate.positive("tau", tau, "time step in s")
-    return p * ell**2 / (2.0 * tau)
+    _validate.broadcast(p=p, ell=ell, tau=tau)
+    D = np.asarray(p) * np.asarray(ell) ** 2 / (2.0 * np.asarray(tau))  # float64: an overflow is inf, then named
+    return _validate.result(D, p=p, ell=ell, tau=tau)
 
 
 def gate_flux(count_left, count_right, p, tau, area):
@@ -108,7 +110,11 @@ def gate_flux(count_left, count_right, p, tau, area):
     p = _validate.probability("p", p, "hop probability per step")
     tau = _validate.positive("tau", tau, "time step in s")
     area = _validate.positive("area", area, "gate area in m^2")
-    return 0.5 * p * (count_left - count_right) / (tau * area)
+    inputs = dict(count_left=count_left, count_right=count_right, p=p, tau=tau, area=area)
+    _validate.broadcast(**inputs)
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # judged by result()
+        J = 0.5 * np.asarray(p) * (np.asarray(count_left) - count_right) / (np.asarray(tau) * area)
+    return _validate.result(J, **inputs)
 
 
 def exact_displacement_pmf(steps, p):
@@ -142,7 +148,7 @@ def exact_displacement_pmf(steps, p):
     ([-1, 0, 1], [0.25, 0.5, 0.25])
     """
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     size = 2 * t + 1
     limits.check_memory(
         "exact_displacement_pmf",

@@ -136,6 +136,40 @@ _lattice_gas_serial = jit(_lattice_gas_all)
 _lattice_gas_parallel = jit(_lattice_gas_all, parallel=True)
 
 
+def _gas_tiles(first, last, n_tiles, k, cur, nxt, p, periodic, gate, key, crossings):
+    """Step ``k`` of tiles ``first:last`` (of ``n_tiles``): reads ``cur``, writes their sites of ``nxt``."""
+    for tile in prange(first, last):
+        _gas_tile_block(tile, n_tiles, k, 1, cur, nxt, p, periodic, gate, key, crossings)
+
+
+# One source for both compilations (cached apart, see flowkit._jit).
+_gas_tiles_serial = jit(_gas_tiles)
+_gas_tiles_parallel = jit(_gas_tiles, parallel=True)
+
+
+def _huge_lattice_gas(counts, steps, p, periodic, gate, key, crossings, bar):
+    """A lattice too big for one step per call: each step goes tile by tile.
+
+    The tiles (about 2^16 sites each, a halo of one site) are the parallel
+    layout of :func:`_gas_tile_block`, so the numbers are the same; a call
+    covers about :data:`_SITE_STEPS_PER_CALL` sites, so Ctrl-C waits ~0.1 s.
+    """
+    n = counts.size
+    n_tiles = max(2, n >> 16)
+    per_call = max(1, n_tiles * _SITE_STEPS_PER_CALL // n)
+    cur = counts
+    nxt = counts.copy()
+    for k in range(steps):
+        for first in range(0, n_tiles, per_call):
+            last = min(first + per_call, n_tiles)
+            kernel = _jit.pick(_gas_tiles_parallel, _gas_tiles_serial, 10 * (last - first) * (n // n_tiles))
+            kernel(first, last, n_tiles, k, cur, nxt, p, periodic, gate, key, crossings)
+        cur, nxt = nxt, cur
+        bar.update(1)
+    if cur is not counts:
+        counts[:] = cur
+
+
 def _tiling(n_sites, steps, periodic):
     """(parallel?, tiles, block length) for the lattice gas (speed only)."""
     threads = _jit.num_threads()
@@ -235,7 +269,7 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
     """
     c0 = counts_1d("counts", counts)
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     bc = _validate.choice("bc", bc, BCS)
     periodic = bc == "periodic"
     if gate is None:
@@ -270,12 +304,15 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
         else:
             key = site_key(seed)
             out = c0  # a fresh copy of the caller's counts, advanced in place
-            # Pieces of whole steps (the sites of one step are coupled), about 0.1 s each.
-            for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL // c0.size)):
-                parallel, tiles, block = _tiling(c0.size, stop - start, periodic)
-                kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
-                kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
-                bar.update(stop - start)
+            if c0.size > _SITE_STEPS_PER_CALL:
+                _huge_lattice_gas(out, t, p, periodic, g, key, crossings, bar)
+            else:
+                # Pieces of whole steps (the sites of one step are coupled), about 0.1 s each.
+                for _, _, start, stop in _chunks.pieces(1, t, _SITE_STEPS_PER_CALL // c0.size):
+                    parallel, tiles, block = _tiling(c0.size, stop - start, periodic)
+                    kernel = _lattice_gas_parallel if parallel else _lattice_gas_serial
+                    kernel(out, start, stop, p, periodic, g, key, crossings, tiles, block)
+                    bar.update(stop - start)
     if gate is None:
         return out
     return out, crossings
@@ -321,7 +358,7 @@ def master_equation(prob, steps, p, bc="noflux"):
     if P.ndim != 1 or P.size == 0:
         raise ValueError(f"prob must be a non-empty 1D array; got shape {np.shape(prob)}")
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     bc = _validate.choice("bc", bc, BCS)
     n = P.size
     if n < 3:
@@ -335,51 +372,63 @@ def master_equation(prob, steps, p, bc="noflux"):
 
 
 @jit
-def _lattice_gas_2d_kernel(c, k_start, k_stop, p, periodic, key):
-    """Advance ``c`` in place through steps ``k_start`` to ``k_stop``; counter-based draws per (site, step)."""
+def _gas_2d_draw(c, moves, k, i0, i1, p, periodic, key):
+    """Draw step ``k``'s moves (left, right, down, up) of the sites in rows ``i0:i1``."""
     ny, nx = c.shape
-    moves = np.zeros((4, ny, nx), dtype=np.int64)  # left, right, down, up
+    base = np.uint64(k) * np.uint64(nx * ny)
+    for i in range(i0, i1):
+        for j in range(nx):
+            s = mix(key + GAMMA * (base + np.uint64(i * nx + j)))
+            moving, s = binomial(c[i, j], p, s)
+            n_x, s = binomial(moving, 0.5, s)
+            n_left, s = binomial(n_x, 0.5, s)
+            n_down, s = binomial(moving - n_x, 0.5, s)
+            n_right = n_x - n_left
+            n_up = moving - n_x - n_down
+            if not periodic:
+                # Hops into a wall stay put.
+                if j == 0:
+                    n_left = 0
+                if j == nx - 1:
+                    n_right = 0
+                if i == 0:
+                    n_down = 0
+                if i == ny - 1:
+                    n_up = 0
+            moves[0, i, j] = n_left
+            moves[1, i, j] = n_right
+            moves[2, i, j] = n_down
+            moves[3, i, j] = n_up
+
+
+@jit
+def _gas_2d_apply(c, moves, periodic):
+    """Move the drawn particles: every site loses its movers and gains its neighbours'."""
+    ny, nx = c.shape
+    for i in range(ny):
+        down = i - 1 if i > 0 else ny - 1
+        up = i + 1 if i < ny - 1 else 0
+        for j in range(nx):
+            west = j - 1 if j > 0 else nx - 1
+            east = j + 1 if j < nx - 1 else 0
+            inflow = np.int64(0)
+            if j > 0 or periodic:
+                inflow += moves[1, i, west]
+            if j < nx - 1 or periodic:
+                inflow += moves[0, i, east]
+            if i > 0 or periodic:
+                inflow += moves[3, down, j]
+            if i < ny - 1 or periodic:
+                inflow += moves[2, up, j]
+            c[i, j] += inflow - moves[0, i, j] - moves[1, i, j] - moves[2, i, j] - moves[3, i, j]
+
+
+@jit
+def _lattice_gas_2d_kernel(c, moves, k_start, k_stop, p, periodic, key):
+    """Advance ``c`` in place through steps ``k_start`` to ``k_stop``; counter-based draws per (site, step)."""
     for k in range(k_start, k_stop):
-        base = np.uint64(k) * np.uint64(nx * ny)
-        for i in range(ny):
-            for j in range(nx):
-                s = mix(key + GAMMA * (base + np.uint64(i * nx + j)))
-                moving, s = binomial(c[i, j], p, s)
-                n_x, s = binomial(moving, 0.5, s)
-                n_left, s = binomial(n_x, 0.5, s)
-                n_down, s = binomial(moving - n_x, 0.5, s)
-                n_right = n_x - n_left
-                n_up = moving - n_x - n_down
-                if not periodic:
-                    # Hops into a wall stay put.
-                    if j == 0:
-                        n_left = 0
-                    if j == nx - 1:
-                        n_right = 0
-                    if i == 0:
-                        n_down = 0
-                    if i == ny - 1:
-                        n_up = 0
-                moves[0, i, j] = n_left
-                moves[1, i, j] = n_right
-                moves[2, i, j] = n_down
-                moves[3, i, j] = n_up
-        for i in range(ny):
-            down = i - 1 if i > 0 else ny - 1
-            up = i + 1 if i < ny - 1 else 0
-            for j in range(nx):
-                west = j - 1 if j > 0 else nx - 1
-                east = j + 1 if j < nx - 1 else 0
-                inflow = np.int64(0)
-                if j > 0 or periodic:
-                    inflow += moves[1, i, west]
-                if j < nx - 1 or periodic:
-                    inflow += moves[0, i, east]
-                if i > 0 or periodic:
-                    inflow += moves[3, down, j]
-                if i < ny - 1 or periodic:
-                    inflow += moves[2, up, j]
-                c[i, j] += inflow - moves[0, i, j] - moves[1, i, j] - moves[2, i, j] - moves[3, i, j]
+        _gas_2d_draw(c, moves, k, 0, c.shape[0], p, periodic, key)
+        _gas_2d_apply(c, moves, periodic)
 
 
 def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
@@ -427,7 +476,7 @@ def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
         raise ValueError(f"counts must be a non-empty 2D array of particle numbers; got shape {arr.shape}")
     c0 = counts_1d("counts", arr.ravel()).reshape(arr.shape)
     t = _validate.count("steps", steps, "number of time steps", minimum=0)
-    p = float(_validate.probability("p", p, "hop probability per step"))
+    p = _validate.probability("p", p, "hop probability per step", scalar=True)
     bc = _validate.choice("bc", bc, BCS)
     periodic = bc == "periodic"
     per_site = _SITE_BYTES_2D if _jit.HAVE_NUMBA else _SITE_BYTES_2D_NUMPY
@@ -438,9 +487,20 @@ def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
     with _chunks.Progress(t, "lattice_gas_2d", "step") as bar:
         if _jit.HAVE_NUMBA:
             key = site_key(seed)
-            for _, _, start, stop in _chunks.pieces(1, t, max(1, _SITE_STEPS_PER_CALL_2D // c0.size)):
-                _lattice_gas_2d_kernel(c0, start, stop, p, periodic, key)  # in place: c0 is our copy
-                bar.update(stop - start)
+            moves = np.zeros((4,) + c0.shape, dtype=np.int64)  # left, right, down, up of each site
+            ny, nx = c0.shape
+            if c0.size <= _SITE_STEPS_PER_CALL_2D:
+                for _, _, start, stop in _chunks.pieces(1, t, _SITE_STEPS_PER_CALL_2D // c0.size):
+                    _lattice_gas_2d_kernel(c0, moves, start, stop, p, periodic, key)  # in place: c0 is ours
+                    bar.update(stop - start)
+                return c0
+            # A grid too big for one step per call: draw its moves in blocks of rows.
+            rows = max(1, _SITE_STEPS_PER_CALL_2D // nx)
+            for k in range(t):
+                for i0 in range(0, ny, rows):
+                    _gas_2d_draw(c0, moves, k, i0, min(i0 + rows, ny), p, periodic, key)
+                _gas_2d_apply(c0, moves, periodic)
+                bar.update(1)
             return c0
         return _numpy_lattice_gas_2d(c0, t, p, periodic, generator(seed), bar)
 
@@ -473,7 +533,7 @@ def _numpy_lattice_gas_2d(c0, t, p, periodic, rng, bar):
 
 
 def warm_up():
-    """Load the lattice-gas kernels (both 1D variants) and the solver behind the master equation."""
+    """Load the lattice-gas kernels (serial, parallel, tile by tile, 2D) and the solver behind the master equation."""
     if not _jit.HAVE_NUMBA:
         return
     counts = np.full(8, 10, dtype=np.int64)
@@ -481,3 +541,12 @@ def warm_up():
     for kernel in (_lattice_gas_serial, _lattice_gas_parallel):
         kernel(counts, 0, 3, 0.5, False, 1, key, np.zeros(3, np.int64), 2, 2)
     lattice_gas_2d(np.full((3, 3), 10), 3, 0.5, seed=0)
+    master_equation([0.0, 1.0, 0.0], 2, 0.5)  # the explicit solver's kernel
+    nxt = counts.copy()
+    for kernel in (_gas_tiles_serial, _gas_tiles_parallel):
+        kernel(0, 2, 2, 0, counts, nxt, 0.5, False, 1, key, np.zeros(3, np.int64))
+    # The row-block path of grids too big for one step per call.
+    grid = np.full((3, 3), 10, dtype=np.int64)
+    moves = np.zeros((4, 3, 3), dtype=np.int64)
+    _gas_2d_draw(grid, moves, 0, 0, 3, 0.5, False, key)
+    _gas_2d_apply(grid, moves, False)

@@ -431,3 +431,39 @@ def readout_quantity(html: str, label: str) -> tuple[float, float]:
     scale = 10.0 ** int(exponent.replace("\u2212", "-")) if exponent else 1.0
     half_unit = 0.5 * 10.0 ** -(len(decimals) if decimals else 0) * scale
     return float(mantissa) * scale, half_unit
+
+
+# Where an app's figure and controls sit once its top is scrolled into view, and the visible
+# part of the page (or of JupyterLab's notebook scroller) they must fit in.
+_APP_FIT = r"""
+() => {
+  const box = window.__fk.box;
+  const scroller = box.closest('.jp-WindowedPanel-outer') || box.closest('.jp-Notebook');
+  box.scrollIntoView({block: 'start'});
+  const r = e => { const b = e.getBoundingClientRect();
+                   return {left: b.left, top: b.top, right: b.right, bottom: b.bottom}; };
+  const view = scroller ? r(scroller)
+                        : {left: 0, top: 0, right: window.innerWidth, bottom: window.innerHeight};
+  const figure = box.querySelector('.jupyter-matplotlib-canvas-div') || box.querySelector('img');
+  const controls = box.querySelector('.flowkit-controls');
+  return {view, figure: figure ? r(figure) : null, controls: controls ? r(controls) : null};
+}
+"""
+
+
+def app_fit(page) -> dict:
+    """Figure and controls of the located app against the visible area, after scrolling to it.
+
+    Returns the rectangles (CSS px) and ``fits``: both lie wholly inside the visible area,
+    so a lecturer sees the controls and the whole figure together without scrolling;
+    ``beside``: the controls column is to the right of the figure (not wrapped below it).
+    """
+    page.wait_for_timeout(300)  # let the scroll settle
+    rects = page.evaluate(_APP_FIT)
+    view, parts = rects["view"], [rects["figure"], rects["controls"]]
+    assert all(parts), f"app without a figure or a controls column: {rects}"
+    top, bottom = min(p["top"] for p in parts), max(p["bottom"] for p in parts)
+    left, right = min(p["left"] for p in parts), max(p["right"] for p in parts)
+    fits = bottom - top <= view["bottom"] - view["top"] + 1 and left >= view["left"] - 1 and right <= view["right"] + 1
+    beside = rects["controls"]["left"] >= rects["figure"]["right"] - 1
+    return {**rects, "height": bottom - top, "width": right - left, "fits": fits, "beside": beside}

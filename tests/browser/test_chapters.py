@@ -8,7 +8,10 @@ the physics gives for the slider's new value, that the ipympl canvas pixels
 change, and time key press -> readout changed and key press -> canvas
 repainted. The same moves on a trivial app (one Gaussian line and a label),
 kept open in a second page and measured just before each chapter, give the
-baseline. A screenshot of each chapter is saved (path printed).
+baseline. Then the layout at 1280 x 800: with the file browser open the app is
+no wider than the notebook; in simple mode with the side bar closed (a lecture)
+its controls sit beside its figure and both are visible without scrolling.
+A screenshot of each chapter is saved (path printed).
 
 Run: ``python -m pytest tests/browser -m browser -s`` (``-s`` shows the timings).
 """
@@ -26,6 +29,7 @@ import pytest
 from browserkit import (
     NOTEBOOKS,
     TRIVIAL_NOTEBOOK,
+    app_fit,
     drive_app,
     error_outputs,
     kernel_json,
@@ -319,6 +323,27 @@ def test_chapter_main_app(notebook, lab_server, page, trivial_page, screenshot_d
         trivial = measure_trivial(trivial_page)
         page.bring_to_front()
         rounds.append((trivial, drive_app(page, MOVES)))
+    # A student's JupyterLab at 1280 px with the file browser open: the app is not wider than the
+    # notebook (the controls wrap below the figure when they do not fit beside it).
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.evaluate("() => window.jupyterapp.shell.activateById('filebrowser')")
+    page.wait_for_timeout(500)
+    locate_app(page, spec.readout_index)
+    narrow = app_fit(page)
+    assert narrow["width"] <= narrow["view"]["right"] - narrow["view"]["left"] + 1, (
+        f"{notebook.name}, JupyterLab at 1280 px with the file browser open: wider than the notebook: {narrow}"
+    )
+
+    # Lecture mode in JupyterLab: simple (single-document) mode, side bar closed, 1280 x 800.
+    # The app's controls sit beside its figure and both fit the notebook's visible area.
+    page.evaluate("() => { window.jupyterapp.shell.mode = 'single-document'; window.jupyterapp.shell.collapseLeft(); }")
+    page.wait_for_timeout(500)
+    locate_app(page, spec.readout_index)
+    fit = app_fit(page)
+    lecture_shot = screenshot_dir / f"lab_{notebook.stem}_1280x800.png"
+    page.screenshot(path=str(lecture_shot))
+    assert fit["beside"] and fit["fits"], f"{notebook.name}, JupyterLab simple mode at 1280 x 800: {fit}"
+
     best = min(c["canvas_median_ms"] / t["canvas_median_ms"] for t, c in rounds)
     assert best <= TARGET_RATIO, (
         f"{notebook.name}: key->canvas median is {best:.2f}x the trivial app's in the best of "

@@ -7,7 +7,9 @@ Voila, opens ``/voila/render/NN_*.ipynb`` for every chapter with an app (from
 Chromium, and checks: the notebook ran to the end with no traceback (except
 cells tagged ``raises-exception``, lessons on bad input), no code cell shows
 its input, and moving the main app's first slider changes its readout and
-repaints its canvas. A screenshot of each is saved (path printed).
+repaints its canvas; and at 1280 x 800 (a projector) the app's controls sit
+beside its figure and both are visible without scrolling. A screenshot of
+each is saved (path printed).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browserkit import drive_app, error_outputs, locate_app, registry_notebooks
+from browserkit import app_fit, drive_app, error_outputs, locate_app, registry_notebooks
 
 pytestmark = pytest.mark.browser
 
@@ -59,6 +61,11 @@ def test_voila_present_mode(notebook, voila_server, page, screenshot_dir):
     assert all(m["canvas_changed"] for m in result["moves"])
     moved = [m["sliders"][0]["value"] for m in result["moves"]]
     assert len(set([result["sliders0"][0]["value"], *moved])) == MOVES + 1, moved
+
+    # On a projector (1280 x 800): the controls beside the figure, both visible without scrolling.
+    page.set_viewport_size({"width": 1280, "height": 800})
+    fit = app_fit(page)
+    assert fit["beside"] and fit["fits"], f"{notebook.name} in Voila at 1280 x 800: {fit}"
 
     shot = screenshot_dir / f"voila_{notebook.stem}.png"
     page.evaluate("() => __fk.box.scrollIntoView({block: 'start'})")

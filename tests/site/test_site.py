@@ -93,6 +93,14 @@ def wait_for_apps(page, expected: int) -> None:
     )
 
 
+def scrubber_state(slider):
+    """(shown figure's src, shown readout text, slider's value label) of a static scrubber."""
+    box = slider.locator("xpath=..")
+    img = box.locator("img.flowkit-figure").locator("visible=true").first
+    readout = box.locator(".flowkit-readouts .flowkit-readout").locator("visible=true").first
+    return img.get_attribute("src"), readout.inner_text(), slider.locator(".widget-readout").inner_text()
+
+
 def wait_for_math(page) -> None:
     page.wait_for_function(
         "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
@@ -177,6 +185,7 @@ def test_build_sources_follow_the_registry():
     assert [line[len("- file: ") :] for line in toc.splitlines() if line.startswith("- file: ")] == [
         *[c.notebook for c in CHAPTERS[1:]],
         "homework",
+        "notation",
     ]
     first = "".join(build.chapter_source(CHAPTERS[0])["cells"][0]["source"])
     assert first.startswith("# ") and 'class="flowkit-launch"' in first and "launch to use every control" in first
@@ -284,6 +293,9 @@ def test_chapter_page(built_site, open_page, chapter, width, screenshot_dir):
         }"""
     )
     page.screenshot(path=str(screenshot_dir / f"site-{chapter.notebook}-{width}.png"), full_page=False)
+    apps = page.locator(".flowkit-static")
+    for i in range(apps.count()):  # each app as the reader sees it, for a human to look at
+        apps.nth(i).screenshot(path=str(screenshot_dir / f"site-{chapter.notebook}-{width}-app{i}.png"))
     assert site.off_site == [], f"requests off the site: {site.off_site[:5]}"
     assert site.errors == [], f"console errors: {site.errors[:5]}"
     assert report["apps"] == expected
@@ -315,15 +327,8 @@ def test_static_scrubbers_switch_figure_and_readout(built_site, open_page, chapt
             panel = app.locator(".flowkit-scrubber").locator("visible=true").first
             if panel.count() == 0:
                 continue  # a still (no story control in this view)
-            box = panel.locator("xpath=..")
             handle = panel.locator(".noUi-handle")
-
-            def state():
-                img = box.locator("img.flowkit-figure").locator("visible=true").first
-                readout = box.locator(".flowkit-readouts .flowkit-readout").locator("visible=true").first
-                return img.get_attribute("src"), readout.inner_text(), panel.locator(".widget-readout").inner_text()
-
-            before = state()
+            before = scrubber_state(panel)
             now = handle.get_attribute("aria-valuenow")
             at_end = float(now) == float(handle.get_attribute("aria-valuemax"))
             handle.focus()
@@ -331,7 +336,7 @@ def test_static_scrubbers_switch_figure_and_readout(built_site, open_page, chapt
             page.wait_for_function(
                 "([h, v]) => h.getAttribute('aria-valuenow') !== v", arg=[handle.element_handle(), now]
             )
-            after = state()
+            after = scrubber_state(panel)
             assert after[0] != before[0], "the figure did not change"
             assert after[1] != before[1], "the readout did not change"
             assert after[2] != before[2], "the slider's value label did not change"
