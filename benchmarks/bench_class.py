@@ -452,7 +452,17 @@ class Student:
         await self.frames_settled(timeout)
 
     def sliders(self) -> list[tuple[str, dict]]:
-        return [(cid, s) for cid, s in self.models.items() if s.get("_model_name") in SLIDER_MODELS]
+        """The sliders a student can see and move (an app hides the controls of its other views)."""
+
+        def visible(state):
+            layout = self.models.get(str(state.get("layout", "")).removeprefix("IPY_MODEL_"), {})
+            return layout.get("display") != "none" and layout.get("visibility") != "hidden"
+
+        return [
+            (cid, s)
+            for cid, s in self.models.items()
+            if s.get("_model_name") in SLIDER_MODELS and not s.get("disabled") and visible(s)
+        ]
 
     async def move(self, comm_id, value, timeout) -> Move:
         before_bytes, before_frames = self.bytes_down, self.frames
@@ -621,14 +631,23 @@ def cpu_seconds(procs) -> dict[str, float]:
     return total
 
 
+def reraise_cancel(results):
+    """gather(return_exceptions=True) hands a cancellation (Ctrl-C) back as a result: raise it."""
+    for r in results:
+        if isinstance(r, (asyncio.CancelledError, KeyboardInterrupt)):
+            raise r
+    return results
+
+
 # --------------------------------------------------------------------------- one class size
-async def run_size(hub: Hub, n: int, chapters, moves: int, deadline: float, log) -> dict:
+async def run_size(hub: Hub, n: int, chapters, moves: int, deadline: float, log, result: dict) -> dict:
+    """One class size; fills ``result`` as it goes, so a deadline keeps the chapters already measured."""
     names = [f"student{i:02d}" for i in range(1, n + 1)]
     existing = {u["name"] for u in await hub.api("GET", "/hub/api/users")}
     new = [u for u in names if u not in existing]
     if new:
         await hub.api("POST", "/hub/api/users", {"usernames": new})
-    result = {"students": n, "failures": [], "chapters": {}}
+    result.update({"students": n, "failures": [], "chapters": {}, "servers_ready_s": float("nan")})
 
     # ---- the rush: every server at once
     t0 = time.perf_counter()
@@ -676,7 +695,7 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
         await s.run_cells(cells, timeout)
 
     t0 = time.perf_counter()
-    ran = await asyncio.gather(*(open_and_run(s) for s in students), return_exceptions=True)
+    ran = reraise_cancel(await asyncio.gather(*(open_and_run(s) for s in students), return_exceptions=True))
     out["run_s"] = time.perf_counter() - t0
     alive = []
     for s, r in zip(students, ran):
@@ -707,7 +726,7 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
                 raise Deadline
             crowd.append(await s.move(comm_id, value, timeout))
 
-    dragged = await asyncio.gather(*(drag(s) for s in alive), return_exceptions=True)
+    dragged = reraise_cancel(await asyncio.gather(*(drag(s) for s in alive), return_exceptions=True))
     wall = time.perf_counter() - w0
     cpu1 = cpu_seconds(everyone)
     cpu_crowd = {k: cpu1[k] - cpu0[k] for k in cpu1}
@@ -726,7 +745,9 @@ async def run_chapter(hub: Hub, names, chapter, moves, deadline, log) -> dict:
         for comm_id, value in drag_plan(s.sliders(), moves):
             solo.append(await s.move(comm_id, value, timeout))
         summary = await s.evaluate("", "_fk_summary()", timeout)
-        out["kernel_profile_ms"] = {k: v[0] for k, v in json.loads(ast.literal_eval(summary)).items()}
+        parts = json.loads(ast.literal_eval(summary))
+        out["kernel_profile_ms"] = {k: v[0] for k, v in parts.items()}
+        out["kernel_profile_calls"] = {k: v[1] for k, v in parts.items()}  # e.g. full draws out of the moves
         port = server_port(procs[s.name]["server"][0]) if s.name in procs else None
         if port:
             await s.close()
@@ -816,7 +837,8 @@ async def run_class(sizes, chapters, moves, deadline_s, root: Path, log=None, wa
         services = await hub.api("GET", "/hub/api/services")
         report["services"] = sorted(services)
         for n in sizes:
-            report["sizes"][n] = await run_size(hub, n, chapters, moves, deadline, log)
+            report["sizes"][n] = {}
+            await run_size(hub, n, chapters, moves, deadline, log, report["sizes"][n])
     except Deadline:
         report["deadline_hit"] = True
         log("global deadline reached: stopping")

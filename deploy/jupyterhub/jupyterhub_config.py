@@ -58,13 +58,14 @@ c.Spawner.environment = {
 # for a second open chapter. A student who goes past it has that kernel restarted, not the machine.
 c.Spawner.mem_limit = "1G"
 c.Spawner.mem_guarantee = "512M"
-# CPU: one core at most, so one student's runaway loop cannot starve a lecture; while dragging a
-# slider a student uses ~0.05-0.15 core-seconds per move (measured), i.e. a guarantee of 0.1 core is
-# what an average student in a lecture needs.
+# CPU: one core at most, so one student's runaway loop cannot starve a lecture. A slider move costs
+# 0.03-0.12 CPU-seconds depending on the chapter (measured, all processes); a student who drags a
+# quarter of the time at four moves a second uses about 0.25 x 4 x 0.07 = 0.07 core on average,
+# hence a guarantee of 0.1 core.
 c.Spawner.cpu_limit = 1.0
 c.Spawner.cpu_guarantee = 0.1
-# The start-of-lecture rush: 20 servers starting at once on 2 cores took ~40 s (measured), close
-# to JupyterHub's defaults (60 s to start, 30 s to answer).
+# The start-of-lecture rush: 20 servers starting at once on 2 cores took 40-90 s (measured, on a
+# machine busy with other work), past JupyterHub's defaults (60 s to start, 30 s to answer).
 c.Spawner.start_timeout = 180
 c.Spawner.http_timeout = 120
 # Kernels a student left open but idle for an hour are shut down inside their server.
