@@ -11,6 +11,7 @@
 """
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import json
 import os
@@ -189,7 +190,12 @@ def test_two_students_run_chapter_one_and_drag_its_sliders(bench_class, tmp_path
     pytest.importorskip("jupyterhub")
     flux = chapters.by_app("flux_app")
     moves = 4
-    report = asyncio.run(bench_class.run_class([2], [flux], moves, 200.0, tmp_path, log=print, warm_cache=False))
+    # A thread of its own: earlier tests in the same session (Playwright's sync API) can leave an
+    # event loop running in the main thread, where asyncio.run refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        report = pool.submit(
+            asyncio.run, bench_class.run_class([2], [flux], moves, 200.0, tmp_path, log=print, warm_cache=False)
+        ).result()
     assert not report["deadline_hit"]
     assert report["stopped_cleanly"] and report["killed_after_sigterm"] == []  # SIGTERM stopped everything
     assert "idle-culler" in report["services"]  # the recipe's culler ran as a hub service
