@@ -58,7 +58,6 @@ from flowkit.chapters import (  # noqa: E402
 STATIC_ENV = "FLOWKIT_STATIC_SITE"
 #: Where a student version of an assignment lives in the student repository (nbgrader's release layout).
 HOMEWORK_STUDENT_PATH = "notebooks/homework/release/{name}/{name}.ipynb"
-NOTATION = "notation"  # notebooks/notation.ipynb, the notation and glossary page the chapters link to
 LAUNCH_NOTE = "launch to use every control"
 JS = "jsdeps"  # folder under the site's _static/ holding the npm packages the pages load
 
@@ -277,7 +276,6 @@ def toc_yml() -> str:
     lines += [f"- file: {c.notebook}" for c in rest]
     lines += [f"- file: {stem}" for stem in reference_pages()]
     lines.append("- file: homework")
-    lines.append(f"- file: {NOTATION}")  # every chapter links to the notation page
     return "\n".join(lines) + "\n"
 
 
@@ -293,8 +291,6 @@ def write_book(book: Path, node_modules: Path) -> None:
                 cell["source"] = _rewrite_links("".join(cell["source"]))
         (book / f"{stem}.ipynb").write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
     (book / "homework.md").write_text(homework_page(), encoding="utf-8")
-    notation = json.loads((REPO / "notebooks" / f"{NOTATION}.ipynb").read_text(encoding="utf-8"))
-    (book / f"{NOTATION}.ipynb").write_text(json.dumps(notation, indent=1, ensure_ascii=False), encoding="utf-8")
     (book / "_config.yml").write_text(config_yml(), encoding="utf-8")
     (book / "_toc.yml").write_text(toc_yml(), encoding="utf-8")
     static = book / "_site_static"
