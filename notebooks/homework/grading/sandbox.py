@@ -453,6 +453,7 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
     probe = None
     pos = 0
     restarts = start_failures = 0
+    retried = set()  # locked cells whose kernel died once (not the student's doing)
     while pos < len(code_idx):
         if time.monotonic() - start > submission_timeout:
             problems.append(
@@ -500,6 +501,11 @@ async def execute(nb, tests, sandbox: Sandbox, cell_timeout=120.0, submission_ti
                         in_kernel[test.grade_id] = False
                     raise KernelLost(lost[i]) from None
                 except DeadKernelError:
+                    meta = cell.get("metadata", {}).get("nbgrader", {})
+                    if meta.get("locked") and not meta.get("grade") and i not in retried:
+                        # the lecturer's own cell: the kernel died of something else; try once more
+                        retried.add(i)
+                        raise KernelLost("the kernel died in a locked cell") from None
                     lost[i] = "killed the kernel (it was restarted)"
                     pos += 1
                     if test is not None:
