@@ -161,7 +161,7 @@ def launch_bar(chapter) -> str:
 
 def _rewrite_links(text: str) -> str:
     # the nbgrader course folder is not part of the site: its page lists the student versions
-    return re.sub(r"\]\(homework/?\)", "](homework.md)", text)
+    return re.sub(r"\]\(homework/[^)]*\)", "](homework.md)", text)
 
 
 def chapter_source(chapter) -> dict:
@@ -195,7 +195,8 @@ def homework_page() -> str:
         [
             "# Homework",
             "",
-            "One graded assignment follows each of chapters 1 to 5. The links open the *student version*",
+            f"One graded assignment follows each of chapters 1 to {len(HOMEWORK)} (the last is a small project).",
+            "The links open the *student version*",
             "of an assignment (the model solutions taken out) from the course's student repository,",
             f"`{STUDENT_REPOSITORY}`, on Binder or on the class JupyterHub.",
             "In a graded course, fetch and submit the assignments from your hub's *Assignments* tab instead.",
