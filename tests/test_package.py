@@ -197,9 +197,7 @@ FLOWKIT = Path(__file__).resolve().parents[1] / "flowkit"
 
 # Private names still imported across modules, with the owner who should make them public or move them.
 # Keep empty; an entry here is a known debt, not a permission.
-KNOWN_PRIVATE_IMPORTS = {
-    ("flowkit.apps.fick", "flowkit.apps._base._one_numba_thread"),  # apps: make it public in _base or move it
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str]] = set()
 
 
 def _private_uses(path, text=None):

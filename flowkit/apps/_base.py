@@ -25,7 +25,7 @@ The figure is built once under ``plt.ioff()``, laid out once (constrained
 layout, then frozen) and never rebuilt. :class:`StaticLayer` keeps the
 rendered axes, ticks and labels, so a redraw repaints only the moving
 artists unless an axis limit changed. Kernels run on one numba thread while
-an app redraws (see :class:`_one_numba_thread`). With the
+an app redraws (see :class:`one_numba_thread`). With the
 ipympl backend (``%matplotlib widget``) its canvas is itself a widget and is
 placed in the layout; under a non-interactive backend (Agg in tests and in
 exported HTML) the layout shows an ``ipywidgets.Image`` that is re-rendered on
@@ -56,6 +56,7 @@ __all__ = [
     "float_slider",
     "log_slider",
     "int_slider",
+    "one_numba_thread",
 ]
 
 
@@ -244,7 +245,7 @@ def control_range(widget):
 
 
 # --------------------------------------------------------------------------- numba threads
-class _one_numba_thread:
+class one_numba_thread:
     """Run kernels on one thread while an app redraws.
 
     A slider's kernels are small (hundreds of sites); with ``parallel=True``
@@ -675,7 +676,7 @@ class SliderApp:
                 widget.continuous_update = name not in slow
 
     def _redraw_into_readout(self):
-        with _one_numba_thread():
+        with one_numba_thread():
             drawn = self._redraw(self.params)
         if not isinstance(drawn, Drawn):
             raise TypeError(f"{type(self).__name__}._redraw must return a Drawn record; got {type(drawn).__name__}")

@@ -38,7 +38,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import diffusion, fick, style
 from .._jit import HAVE_NUMBA
-from ._base import Drawn, SliderApp, _one_numba_thread, float_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, log_slider, nice_upper, one_numba_thread, quantity
 
 __all__ = ["FickApp", "fick_app"]
 
@@ -95,7 +95,7 @@ class FickApp(SliderApp):
         # Load the ink kernels now (one tiny step each): a process's first jitted call
         # sets up numba's code generator (~0.4 s even from a warm cache), which belongs
         # to building the app, not to the first click on the ink panel.
-        with _one_numba_thread():
+        with one_numba_thread():
             diffusion.ftcs(np.zeros(3), 1e-9, 1e-4, 1.0, 1)
             diffusion.diffuse_2d(np.zeros((3, 3)), 1e-9, 1e-4, 1.0, 1)
 
