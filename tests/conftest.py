@@ -3,6 +3,7 @@
 import os
 
 import matplotlib
+import pytest
 
 # Apps are built under Agg in tests: no display and no ipympl canvas, so they run headless in CI.
 matplotlib.use("Agg")
@@ -18,9 +19,20 @@ def pytest_collection_modifyitems(config, items):
     """
     if os.environ.get("FLOWKIT_RUN_SLOW", "") not in ("", "0"):
         return
-    import pytest
-
     skip = pytest.mark.skip(reason="extended suite: set FLOWKIT_RUN_SLOW=1 to run it")
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def playwright_session():
+    """One Playwright driver for the whole session, shared by the browser and site suites.
+
+    Playwright's sync API refuses to start a second driver while one is running in the
+    same thread, so two suites that each held their own would fail in one pytest run.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw

@@ -242,16 +242,13 @@ def voila_server(notebook_dir, server_env, browser_tmp):
 
 
 @pytest.fixture(scope="session")
-def browser(browser_tmp):
-    """Debian's Chromium, launched by path through Playwright's sync API."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+def browser(browser_tmp, playwright_session):
+    """Debian's Chromium, launched by path through the session's one Playwright driver."""
+    chromium = playwright_session.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 @pytest.fixture

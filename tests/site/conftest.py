@@ -144,16 +144,15 @@ def site_url(built_site):
 
 
 @pytest.fixture(scope="session")
-def site_browser(built_site):
+def site_browser(built_site, request):
     require_tools(need_browser=True)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    # the session's one Playwright driver (tests/conftest.py), asked for only once tools are there
+    playwright_session = request.getfixturevalue("playwright_session")
+    chromium = playwright_session.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield chromium
+    finally:
+        chromium.close()
 
 
 class SitePage:
