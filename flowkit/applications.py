@@ -405,7 +405,7 @@ def nodal_profile(x: ArrayLike, U: float, L: float, D: float) -> float | np.ndar
     A uniform leftward flow of speed ``U`` (towards ``x = 0``) in a closed
     box ``0 <= x <= L`` carries particles left while diffusion spreads them
     back. In the steady state the advective flux ``-U c`` and the diffusive
-    flux ``-D dc/dx`` cancel everywhere (no particle leaves the box), so
+    flux ``-D dn/dx`` cancel everywhere (no particle leaves the box), so
     ``c`` falls off as ``exp(-Pe x / L)`` with ``Pe = U L / D``
     (:func:`nodal_peclet`). Normalised to a mean of 1 over the box,
 

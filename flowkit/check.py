@@ -221,7 +221,7 @@ def _diagnose_ratio(ratio, rtol, unit):
     if ratio < 0 and abs(-ratio - 1.0) <= tol:
         return (
             "has the right size but the wrong sign. Check which direction you counted as positive, "
-            "and whether a minus sign belongs in the formula (as in J = -D dc/dx)."
+            "and whether a minus sign belongs in the formula (as in J = -D dn/dx)."
         )
     sign_note = " Its sign is wrong as well." if ratio < 0 else ""
     k = _power_of_ten(ratio, tol)

@@ -3,7 +3,7 @@
 Closed-form physics only (no loop kernels, so this module never loads numba).
 
 Fick's first law says particles drift down their concentration gradient,
-J = -D dc/dx; the minus sign is what makes a lump spread rather than sharpen.
+J = -D dn/dx; the minus sign is what makes a lump spread rather than sharpen.
 Alongside it: the steady flux through a membrane or slab, the Arrhenius rise
 of D with temperature in a solid, and the erf profile that forms when two
 alloys are pressed together (a diffusion couple).
@@ -22,7 +22,7 @@ __all__ = ["flux", "steady_flux", "arrhenius", "interdiffusion_profile", "interf
 
 
 def flux(c: ArrayLike, dx: float, D: ArrayLike) -> np.ndarray:
-    """Fick's first law on a uniform grid, J = -D dc/dx.
+    """Fick's first law on a uniform grid, J = -D dn/dx.
 
     The gradient uses central differences between neighbours inside the grid
     and a one-sided (first-order) difference at each end, like

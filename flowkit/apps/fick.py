@@ -5,7 +5,7 @@ Panels
 1. Diffusion couple: two alloy bars joined at x = 0. The erf profile
    (:func:`flowkit.fick.interdiffusion_profile`), the local flux J(x)
    (:func:`flowkit.fick.flux`, right axis) and an arrow at the interface that
-   always points *down* the gradient -- the minus sign in J = -D dc/dx.
+   always points *down* the gradient -- the minus sign in J = -D dn/dx.
 2. Arrhenius plot: D = D0 exp(-Q / R T) (:func:`flowkit.fick.arrhenius`)
    against 1000/T with a marker at the chosen temperature. This D feeds
    panel 1.
@@ -226,9 +226,9 @@ class FickApp(SliderApp):
         y_mid = 0.5 * (p["c_left"] + p["c_right"])
         # The label sits on the side the curve has fallen away from, clear of it.
         if J0 > 0:
-            tip, text = 70.0, "J = −D dc/dx\ndown the gradient"
+            tip, text = 70.0, "J = −D dn/dx\ndown the gradient"
         elif J0 < 0:
-            tip, text = -70.0, "J = −D dc/dx\ndown the gradient"
+            tip, text = -70.0, "J = −D dn/dx\ndown the gradient"
         else:
             tip, text = 0.0, "no gradient, no flux"
         self.arrow.xy = (tip, y_mid)
