@@ -28,6 +28,17 @@ variant from a copy of the function whose qualified name ends in
 ``tests/test_jit.py`` pins both facts (the numba behaviour and the fix) in fresh
 processes, so a numba release that changes either is noticed.
 
+Loading with Ctrl-C held
+------------------------
+Numba compiles a kernel, or loads it from the disk cache, partly inside
+callbacks that cannot pass an exception on: a KeyboardInterrupt raised there is
+printed ("Exception ignored on calling ctypes callback function") and dropped,
+and the long call that follows then runs to its end as if Ctrl-C had never been
+pressed (seen in tests/test_interrupt.py on a fresh clone, where the parallel
+kernels compile during the first long call). :func:`load_once` therefore loads
+a module's kernels once per process, before its first long call, with SIGINT
+held by :func:`interrupt_deferred` and delivered as soon as loading ends.
+
 Threads
 -------
 :func:`use_threads` is the one place that decides whether a job is worth a
@@ -35,7 +46,10 @@ parallel region: big enough, more than one numba thread, and a machine whose
 cores are not already busy. Seeded results never depend on the answer.
 """
 
+import contextlib
 import os
+import signal
+import threading
 import types
 
 HAVE_NUMBA = False
@@ -128,3 +142,43 @@ def use_threads(work):
 def pick(parallel_kernel, serial_kernel, work):
     """The parallel kernel when :func:`use_threads` says so, else the serial one."""
     return parallel_kernel if use_threads(work) else serial_kernel
+
+
+@contextlib.contextmanager
+def interrupt_deferred():
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block; deliver it when the block ends.
+
+    Only the main thread can install a signal handler; elsewhere, or when the
+    current handler was not set from Python, the block runs unchanged.
+    """
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is None:
+        yield
+        return
+    held = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)  # whatever the restored handler does (KeyboardInterrupt)
+
+
+_loaded = set()
+
+
+def load_once(warm_up):
+    """Run a module's ``warm_up`` (which loads its kernels) once per process, Ctrl-C held.
+
+    Called by the public wrappers before their first kernel call. ``warm_up``
+    may itself call those wrappers: it is marked as done before it runs.
+    """
+    if not HAVE_NUMBA or warm_up in _loaded:
+        return
+    _loaded.add(warm_up)
+    try:
+        with interrupt_deferred():
+            warm_up()
+    except BaseException:
+        _loaded.discard(warm_up)  # interrupted or failed: the next call tries again
+        raise

@@ -147,3 +147,59 @@ def test_progress_bar_appears_only_for_long_runs(monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "walk:" in err and "step" in err, err
     assert (x == whole).all()
+
+
+FIRST_CALL = textwrap.dedent(
+    """
+    import time
+    from flowkit import randomwalk as rw
+    print("start", flush=True)
+    try:
+        rw.walk(10**7, 10**7, 0.5)  # its kernels compile (empty cache) inside this call
+    except KeyboardInterrupt:
+        print("interrupted", repr(time.monotonic()), flush=True)
+    else:
+        print("finished", flush=True)
+    """
+)
+
+
+def test_ctrl_c_while_the_kernels_compile_is_not_lost(tmp_path):
+    """A fresh install: the first long call compiles its kernels, and Ctrl-C lands mid-compile.
+
+    Numba drops a KeyboardInterrupt raised inside its compile callbacks (seen in
+    CI: the call then ran until the test's timeout). ``_jit.load_once`` holds
+    SIGINT through loading and raises it when loading ends. The callback window
+    is narrow, so without that fix this test fails only sometimes; with it, it
+    must always pass.
+    """
+    env = dict(os.environ, TQDM_DISABLE="1", NUMBA_CACHE_DIR=str(tmp_path))  # nothing cached
+    env.pop("FLOWKIT_DISABLE_NUMBA", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", FIRST_CALL], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert _readline(proc, 60) == ["start"]
+        time.sleep(0.5)  # numba is compiling the walker kernels now (several seconds)
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        answer = _readline(proc, 120)
+        assert answer[0] == "interrupted", answer
+        proc.wait(30)
+        assert "Exception ignored" not in proc.stderr.read()  # nothing swallowed on the way
+    finally:
+        proc.kill()
+        proc.wait()
+    print(f"interrupted {float(answer[1]) - sent:.1f} s after SIGINT (compile included)")
+
+
+def test_a_held_ctrl_c_is_raised_when_loading_ends():
+    from flowkit import _jit
+
+    ran_on = []
+    with pytest.raises(KeyboardInterrupt):
+        with _jit.interrupt_deferred():
+            signal.raise_signal(signal.SIGINT)
+            ran_on.append(True)  # loading is not cut in the middle
+    assert ran_on == [True]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

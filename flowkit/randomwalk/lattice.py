@@ -302,6 +302,7 @@ def lattice_gas(counts, steps, p, seed=None, bc="noflux", gate=None):
         if not _jit.HAVE_NUMBA:
             out = _numpy_lattice_gas(c0, t, p, periodic, g, generator(seed), crossings, bar)
         else:
+            _jit.load_once(warm_up)
             key = site_key(seed)
             out = c0  # a fresh copy of the caller's counts, advanced in place
             if c0.size > _SITE_STEPS_PER_CALL:
@@ -486,6 +487,7 @@ def lattice_gas_2d(counts, steps, p, seed=None, bc="noflux"):
     )
     with _chunks.Progress(t, "lattice_gas_2d", "step") as bar:
         if _jit.HAVE_NUMBA:
+            _jit.load_once(warm_up)
             key = site_key(seed)
             moves = np.zeros((4,) + c0.shape, dtype=np.int64)  # left, right, down, up of each site
             ny, nx = c0.shape

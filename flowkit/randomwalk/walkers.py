@@ -201,6 +201,7 @@ def _run(kernel_parallel, kernel_serial, n, t, desc, cost=1, span=None, align=64
     ``cost`` is the price of one walker-step in 1D hops; each piece gets the
     serial or the parallel kernel by its own size.
     """
+    _jit.load_once(warm_up)
     with _chunks.Progress(n * t, desc, "step") as bar:
         for lo, hi, start, stop in _chunks.pieces(n, t, _HOPS_PER_CALL // cost, align=align, max_span=span):
             work = (hi - lo) * (stop - start)
