@@ -31,7 +31,7 @@ import numpy as np
 
 from .. import applications as phys
 from .. import style
-from ._base import Drawn, SliderApp, float_slider, log_slider, quantity, sci
+from ._base import Drawn, SliderApp, float_slider, log_slider, quantity, sci, set_limits
 
 __all__ = ["ApplicationsApp", "applications_app"]
 
@@ -198,7 +198,7 @@ class ApplicationsApp(SliderApp):
         # across its five decades repaints the frame (ticks, labels) only twice
         decades = math.log10(1.5 * float(nodal_concentration[0])) - 1.0
         top = 10.0 ** (1 + 3 * max(0, math.ceil(decades / 3.0)))
-        self.ax_prof.set_ylim(self._profile_floor, top)
+        set_limits(self.ax_prof, y=(self._profile_floor, top))
         # c(0) / c(L) = exp(Pe) overflows a float beyond Pe ~ 709: keep its logarithm
         log10_ratio = peclet / math.log(10.0)
 

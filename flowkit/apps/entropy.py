@@ -37,7 +37,7 @@ from scipy.constants import Boltzmann as K_B
 from scipy.constants import electron_volt as EV
 
 from .. import style, thermo
-from ._base import Drawn, SliderApp, float_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, log_slider, nice_upper, quantity, set_limits
 
 __all__ = ["EntropyApp", "entropy_app"]
 
@@ -213,8 +213,8 @@ class EntropyApp(SliderApp):
         else:
             mantissa, exponent = f"{dS_max_kB:.2e}".split("e")
             self.S_note.set_text(rf"$\Delta S_\mathrm{{max}} = {mantissa}\times10^{{{int(exponent)}}}\,k_B$")
-        self.ax_N.set_xlim(0.0, p["t_window"])
-        self.ax_mu.set_ylim(*_snapped_limits(*self.mu_range_eV(p["V_ratio"])))
+        set_limits(self.ax_N, x=(0.0, p["t_window"]))
+        set_limits(self.ax_mu, y=_snapped_limits(*self.mu_range_eV(p["V_ratio"])))
 
         L = self.onsager_matrix(p)
         X = self.forces()

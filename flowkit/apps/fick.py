@@ -38,7 +38,7 @@ from matplotlib.ticker import NullLocator
 
 from .. import diffusion, fick, style
 from .._jit import HAVE_NUMBA
-from ._base import Drawn, SliderApp, float_slider, log_slider, nice_upper, one_numba_thread, quantity
+from ._base import Drawn, SliderApp, float_slider, log_slider, nice_upper, one_numba_thread, quantity, set_limits
 
 __all__ = ["FickApp", "fick_app"]
 
@@ -242,7 +242,7 @@ class FickApp(SliderApp):
         self.arr_marker.set_data([1000.0 / T], [D])
         # whole decades: the limits move only when D0 or Q push the line past one
         lo, hi = float(arr_D.min()), float(arr_D.max())
-        self.ax_arr.set_ylim(10.0 ** np.floor(np.log10(lo) - 0.2), 10.0 ** np.ceil(np.log10(hi) + 0.2))
+        set_limits(self.ax_arr, y=(10.0 ** np.floor(np.log10(lo) - 0.2), 10.0 ** np.ceil(np.log10(hi) + 0.2)))
 
         values = {"D": D, "interface_flux": J0, "time": t}
         curves = {
@@ -285,7 +285,7 @@ class FickApp(SliderApp):
             exact = diffusion.gaussian(x, steps * dt, D_ink, N=1.0)
             self.ink_num.set_data(x / 1e-3, c)
             self.ink_exact.set_data(x / 1e-3, exact)
-            self.ax_ink1.set_ylim(0.0, nice_upper(1.05 * max(float(c.max()), float(exact.max()))))
+            set_limits(self.ax_ink1, y=(0.0, nice_upper(1.05 * max(float(c.max()), float(exact.max())))))
             values.update(ink_peak=float(c.max()), ink_time=steps * dt, ink_steps=float(steps))
             curves.update(ink_x_m=x, ink_c_numerical_per_m=c, ink_c_gaussian_per_m=exact)
             return (

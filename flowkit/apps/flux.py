@@ -17,7 +17,7 @@ from scipy.constants import e as ELEMENTARY_CHARGE
 
 from .. import flux as physics
 from .. import style
-from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity, set_limits
 
 __all__ = ["FluxApp", "flux_app"]
 
@@ -106,8 +106,7 @@ class FluxApp(SliderApp):
         jx_curve = seen[:, 1] / LIGHT_SPEED
         rest_curve = physics.rest_density(seen)
         top = nice_upper(1.02 * float(density_curve.max()))
-        if self.ax_four.get_ylim() != (-top, top):  # set_ylim marks the frame stale even when unchanged
-            self.ax_four.set_ylim(-top, top)
+        set_limits(self.ax_four, y=(-top, top))
         self.density_line.set_data(self._beta_grid, density_curve)
         self.flux_line.set_data(self._beta_grid, jx_curve)
         self.rest_line.set_data(self._beta_grid, rest_curve)

@@ -27,7 +27,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .. import diffusion, randomwalk, style
-from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity, sci
+from ._base import Drawn, SliderApp, float_slider, int_slider, log_slider, nice_upper, quantity, sci, set_limits
 
 __all__ = ["WalkApp", "walk_app"]
 
@@ -163,8 +163,9 @@ class WalkApp(SliderApp):
         self.gauss_line.set_data(self._sites, gaussian)
         # limits snapped to a 1-1.5-2-3-5-7 ladder: they (and the tick labels) change rarely
         half = min(nice_upper(max(4.0 * np.sqrt(prob * steps), 8.0)), float(self.max_steps))
-        self.ax_hist.set_xlim(-half, half)
-        self.ax_hist.set_ylim(0.0, nice_upper(1.1 * max(float(fraction.max()), float(gaussian.max()))))
+        set_limits(
+            self.ax_hist, x=(-half, half), y=(0.0, nice_upper(1.1 * max(float(fraction.max()), float(gaussian.max()))))
+        )
 
         n_tracked = min(n, self.max_tracked)
         curve = self.msd_curve(prob, n)
