@@ -29,23 +29,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browserkit import NOTEBOOKS, REPO, TRIVIAL_NOTEBOOK, write_trivial_notebook
+from browserkit import NOTEBOOKS, TRIVIAL_NOTEBOOK, write_trivial_notebook
+from chromium import CHROMIUM, SCREENSHOTS, launch
 
-# Debian's package; FLOWKIT_CHROMIUM may name another build of Chromium (never Playwright's own).
-CHROMIUM = Path(os.environ.get("FLOWKIT_CHROMIUM", "/usr/bin/chromium"))
-# Flags tested on this machine type (see notes/browser-and-nbval.md): no sandbox
-# because CI runs as root, and nothing that phones home.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(os.environ.get("FLOWKIT_SCREENSHOT_DIR", REPO / "artifacts" / "screenshots"))
 SERVER_START_TIMEOUT = 90.0  # s; a loaded shared machine can be slow to import jupyterlab
 
 
@@ -244,7 +230,7 @@ def voila_server(notebook_dir, server_env, browser_tmp):
 @pytest.fixture(scope="session")
 def browser(browser_tmp, playwright_session):
     """Debian's Chromium, launched by path through the session's one Playwright driver."""
-    chromium = playwright_session.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    chromium = launch(playwright_session)
     try:
         yield chromium
     finally:

@@ -27,20 +27,9 @@ import time
 from pathlib import Path
 
 import pytest
+from chromium import CHROMIUM, SCREENSHOTS, launch
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("FLOWKIT_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(os.environ.get("FLOWKIT_SCREENSHOT_DIR", REPO / "artifacts" / "screenshots"))
 
 
 def _missing(need_browser: bool) -> str | None:
@@ -148,7 +137,7 @@ def site_browser(built_site, request):
     require_tools(need_browser=True)
     # the session's one Playwright driver (tests/conftest.py), asked for only once tools are there
     playwright_session = request.getfixturevalue("playwright_session")
-    chromium = playwright_session.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    chromium = launch(playwright_session)
     try:
         yield chromium
     finally:
