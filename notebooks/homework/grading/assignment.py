@@ -39,20 +39,8 @@ def role(meta: dict) -> tuple:
     return tuple(meta.get(k) or (0 if k == "points" else False) for k in ROLE_KEYS)
 
 
-def visible_part(source: str) -> str:
-    """The lines of a test cell outside the hidden block (what the release shows)."""
-    out, inside = [], False
-    for line in source.splitlines():
-        if HIDDEN_BEGIN in line:
-            inside = True
-        elif HIDDEN_END in line:
-            inside = False
-        elif not inside:
-            out.append(line)
-    return "\n".join(out)
-
-
 def hidden_part(source: str) -> str:
+    """The lines of a test cell inside the hidden block (what only the grader runs)."""
     out, inside = [], False
     for line in source.splitlines():
         if HIDDEN_BEGIN in line:
