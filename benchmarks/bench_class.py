@@ -428,25 +428,29 @@ class Student:
                 w.cancel()
 
     # ---------------------------------------------------------------- what a student does
+    async def execute(self, code, timeout, silent=False, expressions=None) -> dict:
+        """Run ``code`` as a frontend does and return the execute reply."""
+        msg_id = self._send(
+            "execute_request",
+            {
+                "code": code,
+                "silent": silent,
+                "store_history": not silent,
+                "user_expressions": expressions or {},
+                "allow_stdin": False,
+                "stop_on_error": True,
+            },
+        )
+        await self.idle(msg_id, timeout)
+        # the reply comes on the shell channel, the idle status on iopub: either may be first
+        end = time.monotonic() + timeout
+        while msg_id not in self.replies and time.monotonic() < end:
+            await asyncio.sleep(0.01)
+        return self.replies.get(msg_id, {})
+
     async def run_cells(self, cells, timeout):
         for source in cells:
-            msg_id = self._send(
-                "execute_request",
-                {
-                    "code": source,
-                    "silent": False,
-                    "store_history": True,
-                    "user_expressions": {},
-                    "allow_stdin": False,
-                    "stop_on_error": True,
-                },
-            )
-            await self.idle(msg_id, timeout)
-            # the reply comes on the shell channel, the idle status on iopub: either may be first
-            end = time.monotonic() + timeout
-            while msg_id not in self.replies and time.monotonic() < end:
-                await asyncio.sleep(0.01)
-            reply = self.replies.get(msg_id, {})
+            reply = await self.execute(source, timeout)
             if reply.get("status") != "ok":
                 raise RuntimeError(f"{self.name}: cell failed ({reply.get('ename')}: {reply.get('evalue')})")
         await self.frames_settled(timeout)
@@ -479,22 +483,8 @@ class Student:
 
     async def evaluate(self, code: str, expression: str, timeout: float):
         """Run ``code`` silently and return ``expression``'s repr (user_expressions, as a frontend does)."""
-        msg_id = self._send(
-            "execute_request",
-            {
-                "code": code,
-                "silent": True,
-                "store_history": False,
-                "user_expressions": {"x": expression},
-                "allow_stdin": False,
-                "stop_on_error": True,
-            },
-        )
-        await self.idle(msg_id, timeout)
-        end = time.monotonic() + timeout
-        while msg_id not in self.replies and time.monotonic() < end:
-            await asyncio.sleep(0.01)
-        value = self.replies.get(msg_id, {}).get("user_expressions", {}).get("x", {})
+        reply = await self.execute(code, timeout, silent=True, expressions={"x": expression})
+        value = reply.get("user_expressions", {}).get("x", {})
         if value.get("status") != "ok":
             raise RuntimeError(f"{self.name}: evaluating {expression!r} failed: {value}")
         return value["data"]["text/plain"]
